@@ -1,0 +1,147 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// MARK: - Settings
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+
+let package = Package(
+    name: "antq",
+    products: [
+        .executable(name: "antq-intake", targets: ["antq-intake"]),
+        .executable(name: "antq-evaluation", targets: ["antq-evaluation"]),
+        .executable(name: "antq-notification", targets: ["antq-notification"]),
+        .executable(name: "antq-reporting", targets: ["antq-reporting"]),
+        .executable(name: "antq", targets: ["antq"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: - Shared
+
+        .systemLibrary(
+            name: "CZeroMQ",
+            path: "Shared/CZeroMQ",
+            // No `pkgConfig: "libzmq"`: Debian's libzmq.pc adds krb5's -isystem flags, which SwiftPM
+            // refuses with a warning. Headers and library are on the default paths (docs/decisions/).
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Shared/ZeroMQ", swiftSettings: swiftSettings),
+        .target(name: "Models", path: "Shared/Models", swiftSettings: swiftSettings),
+        .target(name: "Criteria", dependencies: ["Models"], path: "Shared/Criteria", swiftSettings: swiftSettings),
+        .target(name: "Store", dependencies: [grdb], path: "Shared/Store", swiftSettings: swiftSettings),
+        .target(
+            name: "EventLog",
+            dependencies: ["ZeroMQ", "Models", "Store", grdb, logging],
+            path: "Shared/EventLog",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceKit",
+            dependencies: ["ZeroMQ", "Models", argumentParser, logging, lifecycle],
+            path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Client", dependencies: ["ZeroMQ", "Models"], path: "Shared/Client", swiftSettings: swiftSettings),
+
+        // MARK: - Services
+
+        .target(
+            name: "IntakeService",
+            dependencies: ["ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle, deque],
+            path: "Services/IntakeService",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EvaluationService",
+            dependencies: ["ZeroMQ", "Models", "Criteria", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle],
+            path: "Services/EvaluationService",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ReportingService",
+            dependencies: ["ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle],
+            path: "Services/ReportingService",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NotificationService",
+            dependencies: ["ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle],
+            path: "Services/NotificationService",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AntqCLI",
+            dependencies: ["ZeroMQ", "Models", "Client", "ServiceKit", argumentParser],
+            path: "Services/AntqCLI",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "antq-intake",
+            dependencies: ["IntakeService", "ServiceKit", argumentParser, logging, lifecycle],
+            path: "Services/Executables/antq-intake",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "antq-evaluation",
+            dependencies: ["EvaluationService", "ServiceKit", argumentParser, logging, lifecycle],
+            path: "Services/Executables/antq-evaluation",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "antq-notification",
+            dependencies: ["NotificationService", "ServiceKit", argumentParser, logging, lifecycle],
+            path: "Services/Executables/antq-notification",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "antq-reporting",
+            dependencies: ["ReportingService", "ServiceKit", argumentParser, logging, lifecycle],
+            path: "Services/Executables/antq-reporting",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "antq",
+            dependencies: ["AntqCLI", argumentParser],
+            path: "Services/Executables/antq",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], path: "Tests/ZeroMQTests", swiftSettings: swiftSettings),
+        .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CriteriaTests",
+            dependencies: ["Criteria", "Models"],
+            path: "Tests/CriteriaTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", "Store", "ZeroMQ", "Models", grdb, logging],
+            path: "Tests/EventLogTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AntqCLI", "Client", "Models", "ZeroMQ"],
+            path: "Tests/IntegrationTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

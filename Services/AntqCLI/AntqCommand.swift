@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// The `antq` command line: submit, follow and read what the services hold.
+public struct AntqCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "antq",
+        abstract: "Client for the ANTQ movement services: submit reports, check status, read inboxes and reports, benchmark.",
+        subcommands: [
+            SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, GenerateCommand.self,
+            BenchCommand.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// Endpoint and retry flags shared by the client commands.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Seconds to wait for an answer before sending again.") var timeout: Double = 3
+    @Option(help: "Times to send a request before giving up.") var tries = 5
+
+    var timeoutDuration: Duration { .milliseconds(Int64(timeout * 1000)) }
+
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("Please give a --timeout above 0 seconds.") }
+        guard tries > 0 else { throw ValidationError("Please give --tries of at least 1.") }
+    }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import Client
+import Foundation
+import Models
+import Synchronization
+import ZeroMQ
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load test: start the services on loopback (or use running ones), send synthetic submissions, measure.",
+        discussion: "The last line printed is one JSON object with the figures (docs/performance.md)."
+    )
+
+    @Option(help: "Submissions to send.") var submissions = 50_000
+    @Option(help: "Evaluation workers to start.") var workers = 2
+    @Option(help: "Concurrent clients.") var clients = 4
+    @Option(help: "Requests in flight per client.") var window = 256
+    @Option(help: "Offered rate in submissions per second over all clients (0: as fast as answered).") var rate = 0
+    @Option(help: "Use a running intake at this submissions endpoint instead of starting services.") var intake: String?
+    @Option(help: "Unit registry file.") var registry = "data/units/tuyen-quang.json"
+    @Option(help: "Criteria sets directory.") var criteria = "data/criteria"
+    @Flag(help: "Keep the temporary data directories and logs.") var keep = false
+
+    func validate() throws {
+        guard submissions > 0, workers > 0, clients > 0, window > 0, rate >= 0 else {
+            throw ValidationError("Please give positive --submissions, --workers, --clients and --window, and --rate ≥ 0.")
+        }
+    }
+
+    func run() throws {
+        let context = try Context()
+        let rawRate = try RawThroughput.measure(context: context, messages: 200_000, size: 512)
+        var cluster: LocalCluster?
+        let endpoint: String
+        if let intake {
+            endpoint = intake
+        } else {
+            let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("antq-bench-\(UUID().uuidString.prefix(8))")
+            let started = LocalCluster(binDirectory: LocalCluster.executableDirectory, root: root, registry: registry, criteria: criteria)
+            cluster = started
+            let node = try started.startIntake()
+            for index in 1...workers { _ = try started.startWorker(id: "bench-worker-\(index)", intake: node) }
+            _ = try started.startSubscriber("antq-reporting", name: "reporting", following: [node])
+            _ = try started.startSubscriber("antq-notification", name: "notification", following: [node])
+            endpoint = node.endpoints["submissions"] ?? ""
+            print("services started under \(root.path)")
+        }
+        defer {
+            cluster?.stopAll()
+            if let cluster, !keep { try? FileManager.default.removeItem(at: cluster.root) }
+        }
+
+        let statsClient = try RequestClient(context: context, endpoint: endpoint, timeout: .seconds(5), tries: 3)
+        let before = try stats(statsClient)
+        var generator = SyntheticSubmissions(
+            registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry)), runTag: "bench-\(UUID().uuidString.prefix(8))"
+        )
+        let bodies = (0..<submissions).map { generator.make($0).body }
+        let shares = (0..<clients).map { client in stride(from: client, to: bodies.count, by: clients).map { bodies[$0] } }
+
+        let results = Mutex<(latencies: [Duration], accepted: Int, failed: Int)>(([], 0, 0))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let perClientRate = Double(rate) / Double(clients)
+        let threads = shares.map { share in
+            Thread { [window] in
+                do {
+                    let client = try RequestClient(context: context, endpoint: endpoint, timeout: .seconds(5), tries: 10)
+                    let schedule = perClientRate > 0
+                        ? share.indices.map { start.advanced(by: .seconds(Double($0) / perClientRate)) } : nil
+                    let (outcomes, timings) = try client.submitAll(share, window: window, schedule: schedule)
+                    let accepted = outcomes.filter { if case .receipt = $0 { true } else { false } }.count
+                    results.withLock {
+                        $0.latencies += timings.compactMap { $0?.latency }
+                        $0.accepted += accepted
+                        $0.failed += outcomes.count - accepted
+                    }
+                } catch {
+                    results.withLock { $0.failed += share.count }
+                }
+            }
+        }
+        for thread in threads { thread.start() }
+        // Wait for every receipt.
+        var answered = 0
+        while answered < submissions {
+            Thread.sleep(forTimeInterval: 0.005)
+            answered = results.withLock { $0.accepted + $0.failed }
+        }
+        let receiptsDone = clock.now
+        // Wait until intake has every one acknowledged by a worker (after the worker's durable write).
+        var after = try stats(statsClient)
+        let evaluationDeadline = clock.now.advanced(by: .seconds(600))
+        while after.evaluated - before.evaluated < results.withLock({ $0.accepted }) && clock.now < evaluationDeadline {
+            Thread.sleep(forTimeInterval: 0.01)
+            after = try stats(statsClient)
+        }
+        let evaluatedDone = clock.now
+
+        let (latencies, accepted, failed) = results.withLock { ($0.latencies.sorted(), $0.accepted, $0.failed) }
+        func percentile(_ p: Double) -> Double {
+            guard !latencies.isEmpty else { return 0 }
+            let index = min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)
+            return latencies[max(0, index)].seconds * 1000
+        }
+        let receiptSeconds = (receiptsDone - start).seconds
+        let evaluationSeconds = (evaluatedDone - start).seconds
+        let figures: [String: Double] = [
+            "submissions": Double(submissions), "accepted": Double(accepted), "failed": Double(failed),
+            "evaluated": Double(after.evaluated - before.evaluated), "workers": Double(intake == nil ? workers : after.workers),
+            "clients": Double(clients), "offered_rate": Double(rate),
+            "receipts_per_s": (Double(accepted) / receiptSeconds).rounded(),
+            "evaluated_per_s": (Double(after.evaluated - before.evaluated) / evaluationSeconds).rounded(),
+            "p50_receipt_ms": (percentile(0.50) * 100).rounded() / 100,
+            "p99_receipt_ms": (percentile(0.99) * 100).rounded() / 100,
+            "raw_zmq_msgs_per_s": rawRate.rounded(),
+        ]
+        print("receipts: \(accepted) in \(String(format: "%.2f", receiptSeconds)) s; evaluated: \(after.evaluated - before.evaluated) in \(String(format: "%.2f", evaluationSeconds)) s")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(figures.mapValues { $0 == $0.rounded() ? JSONNumber.integer(Int($0)) : .real($0) }), as: UTF8.self))
+        if failed > 0 { throw ExitCode.failure }
+    }
+
+    private func stats(_ client: RequestClient) throws -> IntakeStats {
+        try JSONCoding.decode(IntakeStats.self, from: client.request(.stats, body: []).body)
+    }
+}
+
+/// A number printed as an integer when whole.
+private enum JSONNumber: Encodable {
+    case integer(Int)
+    case real(Double)
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .integer(let value): try container.encode(value)
+        case .real(let value): try container.encode(value)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// Raw libzmq throughput on this machine, for comparison: PUSH to PULL over TCP loopback.
+enum RawThroughput {
+    static func measure(context: Context, messages: Int, size: Int) throws -> Double {
+        let pull = try context.socket(.pull)
+        try pull.set([.linger(milliseconds: 0), .receiveHighWaterMark(0)])
+        try pull.bind("tcp://127.0.0.1:0")
+        let endpoint = try pull.lastEndpoint()
+        let sender = Thread {
+            do {
+                let push = try context.socket(.push)
+                try push.set([.linger(milliseconds: 5000), .sendHighWaterMark(0)])
+                try push.connect(endpoint)
+                let payload = [UInt8](repeating: 0x41, count: size)
+                for _ in 0..<messages { try push.send([payload]) }
+                push.close()
+            } catch {
+                FileHandle.standardError.write(Data("raw throughput sender failed: \(error)\n".utf8))
+            }
+        }
+        sender.start()
+        let clock = ContinuousClock()
+        _ = try pull.receive()
+        let start = clock.now
+        for _ in 1..<messages { _ = try pull.receive() }
+        let elapsed = (clock.now - start).seconds
+        pull.close()
+        return Double(messages - 1) / elapsed
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import ServiceKit
+
+/// One service executable run as a child process, with its own data directory and log file.
+///
+/// Used by `antq bench`, `scripts/run` and the integration tests: real processes on loopback.
+public final class ManagedService {
+    public let name: String
+    public let executable: URL
+    public let dataDirectory: URL
+    public let logFile: URL
+    /// Arguments besides `--data-directory`; endpoints are pinned after the first start so a restart keeps its ports.
+    public private(set) var arguments: [String]
+    public private(set) var process: Process?
+    public private(set) var endpoints: [String: String] = [:]
+
+    init(name: String, executable: URL, dataDirectory: URL, logFile: URL, arguments: [String]) {
+        self.name = name
+        self.executable = executable
+        self.dataDirectory = dataDirectory
+        self.logFile = logFile
+        self.arguments = arguments
+    }
+
+    /// Starts the process and waits until it has bound its endpoints (its `endpoints.json`).
+    @discardableResult
+    public func start(timeout: Duration = .seconds(30)) throws -> [String: String] {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        let endpointsFile = dataDirectory.appendingPathComponent("endpoints.json")
+        try? FileManager.default.removeItem(at: endpointsFile)
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        }
+        let log = try FileHandle(forWritingTo: logFile)
+        log.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments + ["--data-directory", dataDirectory.path]
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+        self.process = process
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while clock.now < deadline {
+            if let found = try? EndpointsFile.read(dataDirectory: dataDirectory.path) {
+                endpoints = found
+                return found
+            }
+            guard process.isRunning else {
+                throw LaunchError("\(name) exited with status \(process.terminationStatus) while starting; see \(logFile.path)")
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw LaunchError("\(name) did not bind its endpoints within \(timeout); see \(logFile.path)")
+    }
+
+    /// Replaces `flag`'s value (used to pin ports chosen by `:0` before a restart).
+    public func pin(_ flag: String, to value: String) {
+        if let index = arguments.firstIndex(of: flag), index + 1 < arguments.count {
+            arguments[index + 1] = value
+        } else {
+            arguments += [flag, value]
+        }
+    }
+
+    /// Sends SIGKILL: the process gets no chance to finish anything.
+    public func kill() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Sends SIGTERM and waits for the exit; returns the exit status.
+    @discardableResult
+    public func terminate(timeout: Duration = .seconds(30)) throws -> Int32 {
+        guard let process else { return 0 }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGTERM) }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while process.isRunning && clock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        guard !process.isRunning else {
+            kill()
+            throw LaunchError("\(name) did not stop within \(timeout) of SIGTERM; killed")
+        }
+        return process.terminationStatus
+    }
+
+    public var isRunning: Bool { process?.isRunning ?? false }
+}
+
+/// A whole system on loopback: intake, workers, reporting and notification as child processes,
+/// each in its own directory under `root`, on ports libzmq chooses.
+public final class LocalCluster {
+    public let root: URL
+    public let binDirectory: URL
+    public let registry: String
+    public let criteria: String
+    public private(set) var services: [ManagedService] = []
+
+    /// - Parameters:
+    ///   - binDirectory: where the `antq-*` executables are (the build's products directory).
+    ///   - root: a directory for data and logs.
+    public init(binDirectory: URL, root: URL, registry: String, criteria: String) {
+        self.binDirectory = binDirectory
+        self.root = root
+        self.registry = registry
+        self.criteria = criteria
+    }
+
+    /// The directory of the running executable, where its sibling executables are.
+    public static var executableDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    private func make(_ name: String, _ executable: String, _ arguments: [String]) -> ManagedService {
+        let service = ManagedService(
+            name: name, executable: binDirectory.appendingPathComponent(executable),
+            dataDirectory: root.appendingPathComponent(name), logFile: root.appendingPathComponent("\(name).log"),
+            arguments: arguments
+        )
+        services.append(service)
+        return service
+    }
+
+    /// Starts an intake node; its ports are pinned for restarts.
+    public func startIntake(nodeID: String = "intake-1", extra: [String] = []) throws -> ManagedService {
+        let any = "tcp://127.0.0.1:0"
+        let intake = make(nodeID, "antq-intake", [
+            "--node-id", nodeID, "--registry", registry, "--submissions", any, "--work", any, "--publish", any, "--replay", any,
+        ] + extra)
+        let endpoints = try intake.start()
+        for (flag, key) in [("--submissions", "submissions"), ("--work", "work"), ("--publish", "publish"), ("--replay", "replay")] {
+            if let endpoint = endpoints[key] { intake.pin(flag, to: endpoint) }
+        }
+        return intake
+    }
+
+    /// Starts an evaluation worker for `intake`; its ports are pinned for restarts.
+    public func startWorker(id: String, intake: ManagedService, extra: [String] = []) throws -> ManagedService {
+        let any = "tcp://127.0.0.1:0"
+        let worker = make(id, "antq-evaluation", [
+            "--worker-id", id, "--intake", intake.endpoints["work"] ?? "", "--criteria", criteria,
+            "--publish", any, "--replay", any,
+        ] + extra)
+        let endpoints = try worker.start()
+        for (flag, key) in [("--publish", "publish"), ("--replay", "replay")] {
+            if let endpoint = endpoints[key] { worker.pin(flag, to: endpoint) }
+        }
+        return worker
+    }
+
+    /// Starts a subscriber (`antq-reporting` or `antq-notification`) following `intakes`.
+    public func startSubscriber(_ executable: String, name: String, following intakes: [ManagedService]) throws -> ManagedService {
+        let sources = intakes.flatMap { ["--source", "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")"] }
+        let service = make(name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources)
+        let endpoints = try service.start()
+        if let query = endpoints["query"] { service.pin("--query", to: query) }
+        return service
+    }
+
+    /// Stops every service still running (SIGTERM, then SIGKILL after the timeout).
+    public func stopAll() {
+        for service in services.reversed() { _ = try? service.terminate(timeout: .seconds(15)) }
+    }
+}
+
+/// A service that could not be started or stopped as asked.
+public struct LaunchError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

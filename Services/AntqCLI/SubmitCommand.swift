@@ -1,0 +1,165 @@
+import ArgumentParser
+import Client
+import Foundation
+import Models
+import ZeroMQ
+
+struct SubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Send submission files (JSON, one submission each) or directories of them to intake."
+    )
+
+    @Argument(help: "Files or directories (every *.json inside, in name order).") var paths: [String]
+    @Option(help: "Intake's submissions endpoint.") var intake = "tcp://127.0.0.1:7101"
+    @Option(help: "Requests in flight at once.") var window = 64
+    @OptionGroup var client: ClientOptions
+
+    func run() throws {
+        let files = try Self.expand(paths)
+        guard !files.isEmpty else { throw ValidationError("No .json files found in \(paths.joined(separator: ", ")).") }
+        let bodies = try files.map { [UInt8](try Data(contentsOf: $0)) }
+        let requester = try RequestClient(context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
+        var bar = ProgressBar(total: bodies.count, label: "Đang gửi")
+        let (outcomes, _) = try requester.submitAll(bodies, window: window) { bar.update($0) }
+        var accepted = 0
+        var refused = 0
+        for (file, outcome) in zip(files, outcomes) {
+            switch outcome {
+            case .receipt(let receipt):
+                accepted += 1
+                print("✓ \(file.lastPathComponent): đã tiếp nhận \(receipt.key) (lần \(receipt.version), lúc \(receipt.acceptedAt))")
+            case .rejected(let rejection):
+                refused += 1
+                print("✗ \(file.lastPathComponent): bị từ chối")
+                for problem in rejection.problems {
+                    print("    [\(problem.code)] \(problem.field.isEmpty ? "" : problem.field + ": ")\(problem.message)")
+                }
+            case .failed(let reason):
+                refused += 1
+                print("✗ \(file.lastPathComponent): không gửi được: \(reason)")
+            }
+        }
+        print("Tổng cộng: \(files.count) báo cáo, \(accepted) đã tiếp nhận, \(refused) không được tiếp nhận.")
+        if refused > 0 { throw ExitCode.failure }
+    }
+
+    static func expand(_ paths: [String]) throws -> [URL] {
+        var files: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("\(path) does not exist.")
+            }
+            if isDirectory.boolValue {
+                let url = URL(fileURLWithPath: path)
+                files += try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+                    .filter { $0.pathExtension == "json" }
+                    .sorted { $0.lastPathComponent < $1.lastPathComponent }
+            } else {
+                files.append(URL(fileURLWithPath: path))
+            }
+        }
+        return files
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show where a submission stands.")
+
+    @Argument(help: "The submission id you gave it.") var submissionID: String
+    @Option(help: "Intake's submissions endpoint.") var intake = "tcp://127.0.0.1:7101"
+    @Flag(help: "Print the JSON answer.") var json = false
+    @OptionGroup var client: ClientOptions
+
+    func run() throws {
+        let requester = try RequestClient(context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
+        let reply = try requester.request(.status, body: JSONCoding.encode(StatusRequest(submissionID: submissionID)))
+        if json {
+            print(String(decoding: reply.body, as: UTF8.self))
+            return
+        }
+        let status = try JSONCoding.decode(SubmissionStatus.self, from: reply.body)
+        let receipt = status.receipt
+        print("Báo cáo \(receipt.submissionID) (\(receipt.key)), đơn vị \(receipt.unit), \(receipt.kind.vietnameseName), kỳ \(receipt.period), lần \(receipt.version)")
+        print("  Tiếp nhận lúc: \(receipt.acceptedAt)")
+        switch status.state {
+        case .accepted: print("  Trạng thái: đã tiếp nhận, đang chờ đánh giá")
+        case .evaluated: print("  Trạng thái: đã đánh giá lúc \(status.evaluatedAt ?? "?")")
+        }
+        if let newer = status.replacedBy { print("  Đã được thay thế bởi: \(newer)") }
+    }
+}
+
+struct InboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "inbox", abstract: "List a unit's notices.")
+
+    @Argument(help: "The unit id, e.g. TQ-NH-THUONGNONG-KDC01.") var unit: String
+    @Option(help: "Notification's query endpoint.") var notification = "tcp://127.0.0.1:7201"
+    @Flag(help: "Print the JSON answer.") var json = false
+    @OptionGroup var client: ClientOptions
+
+    func run() throws {
+        let requester = try RequestClient(context: try Context(), endpoint: notification, timeout: client.timeoutDuration, tries: client.tries)
+        let reply = try requester.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit)))
+        if json {
+            print(String(decoding: reply.body, as: UTF8.self))
+            return
+        }
+        let inbox = try JSONCoding.decode(Inbox.self, from: reply.body)
+        if inbox.notices.isEmpty { print("Hộp thư của \(unit) chưa có thông báo.") }
+        for notice in inbox.notices {
+            print("[\(notice.createdAt)] \(notice.title)")
+            for line in notice.body.split(separator: "\n") { print("    \(line)") }
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Print the consolidated counts of a period.")
+
+    @Argument(help: "The period, e.g. 2025 or 2025-H1.") var period: String
+    @Option(help: "Reporting's query endpoint.") var reporting = "tcp://127.0.0.1:7301"
+    @Flag(help: "Print the JSON answer.") var json = false
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard Period(period) != nil else { throw ValidationError("\(period) is not a period: use YYYY or YYYY-H1 / YYYY-H2.") }
+    }
+
+    func run() throws {
+        let requester = try RequestClient(context: try Context(), endpoint: reporting, timeout: client.timeoutDuration, tries: client.tries)
+        let reply = try requester.request(.report, body: JSONCoding.encode(ReportRequest(period: period)))
+        if json {
+            print(String(decoding: reply.body, as: UTF8.self))
+            return
+        }
+        let report = try JSONCoding.decode(Report.self, from: reply.body)
+        print(ReportTable.render(report))
+    }
+}
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Write synthetic submissions (one JSON file each) for load tests."
+    )
+
+    @Option(help: "How many.") var count = 1000
+    @Option(help: "Output directory.") var output: String
+    @Option(help: "Unit registry file.") var registry = "data/units/tuyen-quang.json"
+    @Option(help: "Prefix of the submission ids.") var tag = "synthetic"
+    @Option(help: "Random seed.") var seed: UInt64 = 2025
+
+    func run() throws {
+        var generator = SyntheticSubmissions(
+            registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry)), runTag: tag, seed: seed
+        )
+        let directory = URL(fileURLWithPath: output)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for index in 0..<count {
+            let (_, body) = generator.make(index)
+            try Data(body).write(to: directory.appendingPathComponent(String(format: "%07d.json", index)))
+        }
+        print("Wrote \(count) submissions to \(output)")
+    }
+}

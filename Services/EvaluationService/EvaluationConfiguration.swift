@@ -1,0 +1,35 @@
+import Criteria
+
+/// Everything an evaluation worker needs to start.
+public struct EvaluationConfiguration: Sendable {
+    /// This worker's id: the producer id of its event log. Keep it stable across restarts.
+    public var workerID: String
+    public var dataDirectory: String
+    /// Intake's work endpoint.
+    public var intakeEndpoint: String
+    /// PUB endpoint of this worker's event log.
+    public var publishEndpoint: String
+    /// ROUTER endpoint answering replay requests for this worker's log.
+    public var replayEndpoint: String
+    /// How subscribers should reach the PUB endpoint (default: as bound).
+    public var advertisedPublish: String?
+    /// How subscribers should reach the replay endpoint (default: as bound).
+    public var advertisedReplay: String?
+    public var catalog: CriteriaCatalog
+    /// Most leases held at once.
+    public var capacity: Int = 256
+    /// Silence from intake after which the worker reconnects.
+    public var intakeTimeout: Duration = .seconds(3)
+
+    public init(
+        workerID: String, dataDirectory: String, intakeEndpoint: String, publishEndpoint: String, replayEndpoint: String,
+        catalog: CriteriaCatalog
+    ) {
+        self.workerID = workerID
+        self.dataDirectory = dataDirectory
+        self.intakeEndpoint = intakeEndpoint
+        self.publishEndpoint = publishEndpoint
+        self.replayEndpoint = replayEndpoint
+        self.catalog = catalog
+    }
+}

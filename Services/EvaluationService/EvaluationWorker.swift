@@ -1,0 +1,197 @@
+import EventLog
+import Foundation
+import GRDB
+import Logging
+import Models
+import ServiceKit
+import Store
+import ZeroMQ
+
+/// An evaluation worker at work (zguide "Paranoid Pirate" worker): asks intake for leases,
+/// evaluates them, stores each result with its `submission.evaluated` event, then acknowledges.
+///
+/// Owns, on one thread: a DEALER to intake, and its event log's PUB and replay ROUTER.
+final class EvaluationWorker {
+    private let configuration: EvaluationConfiguration
+    private let context: Context
+    private let database: DatabasePool
+    private let log: EventLog
+    private let evaluator: Evaluator
+    private let events: EventLogEndpoints
+    private var intake: Socket
+    private var reactor: Reactor?
+    private var lastHeardFromIntake: ContinuousClock.Instant
+    private let clock = ContinuousClock()
+    private let logger: Logger
+    private let ready: WorkerReady
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("evaluation.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE evaluation (
+                    submission_key TEXT NOT NULL,
+                    criteria_set TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    result BLOB NOT NULL,
+                    evaluated_at TEXT NOT NULL,
+                    PRIMARY KEY (submission_key, criteria_set)
+                );
+                """)
+        }
+        EventLog.registerMigrations(in: &migrator)
+        return migrator
+    }
+
+    init(configuration: EvaluationConfiguration, context: Context, logger: Logger) throws {
+        self.configuration = configuration
+        self.context = context
+        self.logger = logger
+        database = try StoreDatabase.open(
+            path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("evaluation.sqlite").path,
+            migrator: Self.migrator
+        )
+        log = EventLog(producer: configuration.workerID)
+        try log.claim(database)
+        evaluator = Evaluator(catalog: configuration.catalog, worker: configuration.workerID)
+        events = try EventLogEndpoints(
+            log: log, database: database, context: context,
+            publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
+        )
+        ready = WorkerReady(
+            worker: configuration.workerID, credit: configuration.capacity,
+            publish: configuration.advertisedPublish ?? events.publishEndpoint,
+            replay: configuration.advertisedReplay ?? events.replayEndpoint
+        )
+        intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
+        lastHeardFromIntake = clock.now
+        try EndpointsFile.write(
+            ["publish": events.publishEndpoint, "replay": events.replayEndpoint], dataDirectory: configuration.dataDirectory
+        )
+        logger.info("evaluation worker ready", metadata: [
+            "worker": "\(configuration.workerID)", "intake": "\(configuration.intakeEndpoint)",
+            "publish": "\(events.publishEndpoint)", "replay": "\(events.replayEndpoint)",
+        ])
+    }
+
+    private static func connect(context: Context, endpoint: String) throws -> Socket {
+        let socket = try context.socket(.dealer)
+        try socket.set([.linger(milliseconds: 2000), .maxMessageSize(4 * 1024 * 1024), .receiveHighWaterMark(10_000)])
+        try socket.connect(endpoint)
+        return socket
+    }
+
+    func run(until stop: StopSignal) throws {
+        let reactor = Reactor(stop: stop)
+        self.reactor = reactor
+        reactor.add(intake) { [unowned self] socket in try self.receiveLeases(socket) }
+        events.register(in: reactor)
+        reactor.every(.seconds(1)) { [unowned self] in try self.heartbeat() }
+        defer {
+            intake.close()
+            events.close()
+        }
+        try sendReady()
+        try reactor.run()
+        logger.info("evaluation worker stopping", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    private func sendReady() throws {
+        try intake.send(Envelope(type: .ready, body: JSONCoding.encode(ready)).frames, dontWait: true)
+    }
+
+    private func heartbeat() throws {
+        if clock.now - lastHeardFromIntake > configuration.intakeTimeout {
+            // Paranoid Pirate: intake went quiet; a fresh socket and a fresh `ready`.
+            logger.warning("no word from intake; reconnecting", metadata: ["intake": "\(configuration.intakeEndpoint)"])
+            reactor?.remove(intake)
+            intake.close()
+            intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
+            reactor?.add(intake) { [unowned self] socket in try self.receiveLeases(socket) }
+            lastHeardFromIntake = clock.now
+            try sendReady()
+            return
+        }
+        try intake.send(Envelope(type: .heartbeat).frames, dontWait: true)
+    }
+
+    private struct Work {
+        let leaseID: Frame
+        let facts: SubmissionFacts
+        let body: [UInt8]
+    }
+
+    private func receiveLeases(_ socket: Socket) throws {
+        guard socket === intake else { return }
+        var batch: [Work] = []
+        for _ in 0..<configuration.capacity {
+            guard let frames = try socket.receive(dontWait: true) else { break }
+            lastHeardFromIntake = clock.now
+            let message: Envelope
+            do { message = try Envelope(frames: frames) } catch {
+                logger.warning("malformed message from intake", metadata: ["error": "\(error)"])
+                continue
+            }
+            switch message.type {
+            case .lease:
+                guard let body = message.attachments.first,
+                      let facts = try? JSONCoding.decode(SubmissionFacts.self, from: message.body)
+                else {
+                    logger.warning("malformed lease from intake")
+                    continue
+                }
+                batch.append(Work(leaseID: message.correlation, facts: facts, body: body))
+            case .heartbeat:
+                break
+            case .disconnect:
+                logger.info("intake asked us to introduce ourselves again")
+                try sendReady()
+            case .error:
+                logger.warning("intake refused a message", metadata: ["error": "\(String(decoding: message.body, as: UTF8.self))"])
+            default:
+                logger.warning("unexpected message from intake", metadata: ["type": "\(message.type)"])
+            }
+        }
+        guard !batch.isEmpty else { return }
+        try evaluate(batch)
+    }
+
+    /// Evaluates a batch, commits results and events in one transaction, then acknowledges each lease.
+    private func evaluate(_ batch: [Work]) throws {
+        let time = StoreDatabase.timestamp()
+        var newEvents: [Event] = []
+        try database.write { db in
+            newEvents = []
+            for work in batch {
+                let evaluation = evaluator.evaluate(work.facts, body: work.body, at: time)
+                let reference = evaluation.criteriaSet ?? ""
+                let done = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?",
+                    arguments: [work.facts.key, reference]
+                ) ?? false
+                // Evaluation is idempotent per submission and criteria set: a lease seen again is only re-acknowledged.
+                guard !done else { continue }
+                let body = JSONCoding.encode(evaluation)
+                try db.execute(
+                    sql: "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time]
+                )
+                newEvents.append(try log.append(.submissionEvaluated, body: body, recordedAt: time, in: db))
+            }
+        }
+        for work in batch {
+            try intake.send(Envelope(type: .ack, correlation: work.leaseID).frames, dontWait: true)
+        }
+        try events.publish(newEvents)
+    }
+}
+
+/// Builds the evaluation worker's service: one socket thread running an ``EvaluationWorker``.
+public enum EvaluationService {
+    public static func make(configuration: EvaluationConfiguration, context: Context, logger: Logger) -> LoopService {
+        LoopService(name: "evaluation") { stop in
+            let worker = try EvaluationWorker(configuration: configuration, context: context, logger: logger)
+            try worker.run(until: stop)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Criteria
+import EvaluationService
+import Foundation
+import ServiceKit
+import ZeroMQ
+
+@main
+struct EvaluationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "antq-evaluation",
+        abstract: "An evaluation worker: takes leases from intake, scores each submission against its criteria set, publishes the results."
+    )
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "This worker's id (its event-log producer id). Keep it stable across restarts.") var workerID = "evaluation-1"
+    @Option(help: "Intake's work endpoint.") var intake = "tcp://127.0.0.1:7102"
+    @Option(help: "PUB endpoint of this worker's event log (port 0: any free port).") var publish = "tcp://127.0.0.1:0"
+    @Option(help: "ROUTER endpoint for replay of this worker's event log.") var replay = "tcp://127.0.0.1:0"
+    @Option(help: "Directory of criteria set files (JSON).") var criteria = "data/criteria"
+    @Option(help: "Most leases held at once.") var capacity = 256
+
+    func validate() throws {
+        guard capacity > 0 else { throw ValidationError("Please give a --capacity of at least 1.") }
+    }
+
+    func run() async throws {
+        let logger = common.bootstrapLogging(label: "antq.evaluation")
+        var configuration = EvaluationConfiguration(
+            workerID: workerID, dataDirectory: common.dataDirectory, intakeEndpoint: intake, publishEndpoint: publish,
+            replayEndpoint: replay, catalog: try CriteriaCatalog.load(directory: URL(fileURLWithPath: criteria))
+        )
+        configuration.capacity = capacity
+        let service = EvaluationService.make(configuration: configuration, context: try Context(), logger: logger)
+        try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import IntakeService
+import Models
+import ServiceKit
+import ZeroMQ
+
+@main
+struct IntakeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "antq-intake",
+        abstract: "Accepts submissions, stores them durably, leases them to evaluation workers, publishes its event log."
+    )
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "This node's id: its event-log producer id and the prefix of its submission keys.")
+    var nodeID = "intake-1"
+    @Option(help: "Unit registry file (JSON).") var registry = "data/units/tuyen-quang.json"
+    @Option(help: "ROUTER endpoint for submitters.") var submissions = "tcp://127.0.0.1:7101"
+    @Option(help: "ROUTER endpoint for evaluation workers.") var work = "tcp://127.0.0.1:7102"
+    @Option(help: "PUB endpoint of the event log.") var publish = "tcp://127.0.0.1:7103"
+    @Option(help: "ROUTER endpoint for event-log replay.") var replay = "tcp://127.0.0.1:7104"
+    @Option(help: "Seconds a worker may hold a lease before it goes to another worker.") var leaseSeconds = 30
+
+    func run() async throws {
+        let logger = common.bootstrapLogging(label: "antq.intake")
+        var configuration = IntakeConfiguration(
+            nodeID: nodeID, dataDirectory: common.dataDirectory, submissionsEndpoint: submissions, workEndpoint: work,
+            publishEndpoint: publish, replayEndpoint: replay, registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
+        )
+        configuration.leaseDuration = .seconds(leaseSeconds)
+        let context = try Context()
+        let service = IntakeService.make(configuration: configuration, context: context, logger: logger)
+        try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
+    }
+}

@@ -1,0 +1,3 @@
+import AntqCLI
+
+AntqCommand.main()

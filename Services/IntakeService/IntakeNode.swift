@@ -1,0 +1,412 @@
+import EventLog
+import Foundation
+import GRDB
+import Logging
+import Models
+import ServiceKit
+import Store
+import ZeroMQ
+
+/// An intake node at work: its sockets, store and lease bookkeeping, all owned by one thread.
+///
+/// - Submissions: a ROUTER where `submit` requests are drained in batches, checked, committed in
+///   one transaction with their events (group commit), and only then answered.
+/// - Work: a ROUTER where evaluation workers say `ready`, get `lease`s and send `ack`s.
+/// - Event log: PUB plus replay ROUTER (``EventLogEndpoints``).
+final class IntakeNode {
+    private let configuration: IntakeConfiguration
+    private let store: IntakeStore
+    private let validator: SubmissionValidator
+    private let submissions: Socket
+    private let work: Socket
+    private let events: EventLogEndpoints
+    private var dispatcher: WorkDispatcher
+    private var payloads: [Int64: (facts: [UInt8], body: [UInt8])] = [:]
+    private var announced: [String: WorkerReady] = [:]
+    private let logger: Logger
+    private let clock = ContinuousClock()
+
+    init(configuration: IntakeConfiguration, context: Context, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try IntakeStore(
+            path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("intake.sqlite").path,
+            nodeID: configuration.nodeID
+        )
+        let year = configuration.currentYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+        validator = SubmissionValidator(registry: configuration.registry, currentYear: year)
+        dispatcher = WorkDispatcher(leaseDuration: configuration.leaseDuration, workerTimeout: configuration.workerTimeout)
+
+        submissions = try context.socket(.router)
+        try submissions.set([
+            .linger(milliseconds: 2000), .maxMessageSize(configuration.maximumMessageSize),
+            .receiveHighWaterMark(50_000), .sendHighWaterMark(50_000),
+        ])
+        try submissions.bind(configuration.submissionsEndpoint)
+        work = try context.socket(.router)
+        try work.set([.linger(milliseconds: 2000), .maxMessageSize(1024 * 1024), .routerMandatory(true)])
+        try work.bind(configuration.workEndpoint)
+        events = try EventLogEndpoints(
+            log: store.log, database: store.database, context: context,
+            publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
+        )
+        let (unevaluated, workers) = try store.database.read { db in
+            (try store.unevaluated(db), try Row.fetchAll(db, sql: "SELECT * FROM worker"))
+        }
+        dispatcher.enqueue(unevaluated)
+        for row in workers {
+            let id: String = row["id"]
+            announced[id] = WorkerReady(worker: id, credit: 0, publish: row["publish_endpoint"], replay: row["replay_endpoint"])
+        }
+        let submissionsBound = try submissions.lastEndpoint()
+        let workBound = try work.lastEndpoint()
+        try EndpointsFile.write([
+            "submissions": submissionsBound, "work": workBound,
+            "publish": events.publishEndpoint, "replay": events.replayEndpoint,
+        ], dataDirectory: configuration.dataDirectory)
+        logger.info("intake node ready", metadata: [
+            "node": "\(configuration.nodeID)", "submissions": "\(submissionsBound)", "work": "\(workBound)",
+            "publish": "\(events.publishEndpoint)", "replay": "\(events.replayEndpoint)", "unevaluated": "\(unevaluated.count)",
+        ])
+    }
+
+    /// Serves until `stop` is raised, then closes its sockets (replies already queued linger).
+    func run(until stop: StopSignal) throws {
+        let reactor = Reactor(stop: stop)
+        reactor.add(submissions) { [unowned self] _ in try self.receiveSubmissions() }
+        reactor.add(work) { [unowned self] _ in try self.receiveWork() }
+        events.register(in: reactor)
+        reactor.every(.milliseconds(250)) { [unowned self] in try self.expireLeases() }
+        reactor.every(.seconds(1)) { [unowned self] in try self.heartbeatWorkers() }
+        defer {
+            submissions.close()
+            work.close()
+            events.close()
+        }
+        try reactor.run()
+        logger.info("intake node stopping", metadata: ["leased": "\(dispatcher.leasedCount)", "pending": "\(dispatcher.pendingCount)"])
+    }
+
+    // MARK: - Submissions
+
+    private struct Pending {
+        let request: RoutedEnvelope
+        let outcome: Result<Submission, Rejection>
+    }
+
+    private func receiveSubmissions() throws {
+        var batch: [Pending] = []
+        while batch.count < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
+            let request: RoutedEnvelope
+            do {
+                request = try RoutedEnvelope(routerFrames: frames)
+            } catch {
+                logger.warning("malformed request on submissions endpoint", metadata: ["error": "\(error.error)"])
+                if let frames = error.replyFrames { try reply(frames) }
+                continue
+            }
+            switch request.envelope.type {
+            case .submit:
+                batch.append(Pending(request: request, outcome: validator.validate(request.envelope.body)))
+            case .status:
+                try reply(request.replyFrames(status(request.envelope)))
+            case .stats:
+                try reply(request.replyFrames(stats(request.envelope)))
+            default:
+                let error = WireError(.unknownType, "the submissions endpoint answers submit, status and stats, not \(request.envelope.type)")
+                logger.warning("unknown request type", metadata: ["type": "\(request.envelope.type)"])
+                try reply(request.replyFrames(Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))))
+            }
+        }
+        guard !batch.isEmpty else { return }
+        try commit(batch)
+    }
+
+    /// Sends a reply; a peer that has gone is not an error for the node.
+    private func reply(_ frames: [Frame]) throws {
+        do {
+            _ = try submissions.send(frames, dontWait: true)
+        } catch {
+            guard error.isHostUnreachable else { throw error }
+            logger.debug("reply to a peer that has gone")
+        }
+    }
+
+    /// One transaction for the whole batch; replies and events go out after the commit.
+    private func commit(_ batch: [Pending]) throws {
+        let acceptedAt = StoreDatabase.timestamp()
+        var replies: [[Frame]] = []
+        var newEvents: [Event] = []
+        var accepted: [(id: Int64, facts: [UInt8], body: [UInt8])] = []
+        var rejectedCount = 0
+        try store.database.write { db in
+            replies = []
+            newEvents = []
+            accepted = []
+            rejectedCount = 0
+            for pending in batch {
+                let correlation = pending.request.envelope.correlation
+                switch pending.outcome {
+                case .failure(let rejection):
+                    rejectedCount += 1
+                    newEvents.append(try store.log.append(.submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db))
+                    replies.append(pending.request.replyFrames(Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
+                case .success(let submission):
+                    switch try accept(submission, at: acceptedAt, db) {
+                    case .stored(let receipt, let event, let id, let facts):
+                        newEvents.append(event)
+                        accepted.append((id, facts, submission.body))
+                        replies.append(pending.request.replyFrames(Envelope(type: .receipt, correlation: correlation, body: receipt)))
+                    case .resent(let receipt):
+                        replies.append(pending.request.replyFrames(Envelope(type: .receipt, correlation: correlation, body: receipt)))
+                    case .refused(let rejection):
+                        rejectedCount += 1
+                        newEvents.append(try store.log.append(.submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db))
+                        replies.append(pending.request.replyFrames(Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
+                    }
+                }
+            }
+        }
+        for frames in replies { try reply(frames) }
+        try events.publish(newEvents)
+        for item in accepted { payloads[item.id] = (item.facts, item.body) }
+        dispatcher.enqueue(accepted.map(\.id))
+        if rejectedCount > 0 {
+            logger.info("rejected submissions", metadata: ["count": "\(rejectedCount)"])
+        }
+        try dispatch()
+    }
+
+    private enum Acceptance {
+        case stored(receipt: [UInt8], event: Event, id: Int64, facts: [UInt8])
+        case resent(receipt: [UInt8])
+        case refused(Rejection)
+    }
+
+    private func accept(_ submission: Submission, at acceptedAt: String, _ db: Database) throws -> Acceptance {
+        if let existing = try store.find(submission.submissionID, db) {
+            // Same id: the same content gets the same receipt; other content is a conflict.
+            if existing.body == submission.body || sameContent(existing.body, submission.body) {
+                return .resent(receipt: existing.receipt)
+            }
+            return .refused(Rejection(submissionID: submission.submissionID, problems: [Problem(
+                field: "submission_id", code: .conflict,
+                message: "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
+            )]))
+        }
+        var version = 1
+        var rootID = submission.submissionID
+        if let replacedID = submission.replaces {
+            guard let replaced = try store.find(replacedID, db) else {
+                return .refused(Rejection(submissionID: submission.submissionID, problems: [Problem(
+                    field: "replaces", code: .replacedNotFound,
+                    message: "Không tìm thấy báo cáo “\(replacedID)” cần thay thế tại điểm tiếp nhận này."
+                )]))
+            }
+            var problems: [Problem] = []
+            if replaced.unit != submission.unit || replaced.kind != submission.kind.rawValue || replaced.period != submission.period.description {
+                problems.append(Problem(
+                    field: "replaces", code: .replacedMismatch,
+                    message: "Báo cáo “\(replacedID)” là của đơn vị \(replaced.unit), loại \(replaced.kind), kỳ \(replaced.period); báo cáo thay thế phải cùng đơn vị, loại và kỳ."
+                ))
+            }
+            if let newer = replaced.replacedBy {
+                problems.append(Problem(
+                    field: "replaces", code: .replacedMismatch,
+                    message: "Báo cáo “\(replacedID)” đã được thay thế bởi “\(newer)”; hãy thay thế bản mới nhất."
+                ))
+            }
+            guard problems.isEmpty else { return .refused(Rejection(submissionID: submission.submissionID, problems: problems)) }
+            version = replaced.version + 1
+            rootID = replaced.rootID
+            try db.execute(sql: "UPDATE submission SET replaced_by = ? WHERE id = ?", arguments: [submission.submissionID, replaced.id])
+        }
+        guard let unit = configuration.registry[submission.unit] else {
+            // The validator checked the unit against the same registry.
+            throw WireError(.internalError, "unit \(submission.unit) vanished from the registry")
+        }
+        let node = configuration.nodeID
+        let facts = SubmissionFacts(
+            key: "\(node)/\(submission.submissionID)", root: "\(node)/\(rootID)", version: version,
+            unit: unit.id, unitKind: unit.kind, area: configuration.registry.area(of: unit.id) ?? unit.id,
+            kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt
+        )
+        let factsBody = JSONCoding.encode(facts)
+        let event = try store.log.append(.submissionReceived, body: factsBody, recordedAt: acceptedAt, in: db)
+        let receipt = JSONCoding.encode(Receipt(
+            key: facts.key, submissionID: submission.submissionID, unit: unit.id, kind: submission.kind,
+            period: facts.period, version: version, replaces: submission.replaces, acceptedAt: acceptedAt,
+            sequence: event.sequence
+        ))
+        try db.execute(
+            sql: """
+                INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                submission.submissionID, unit.id, submission.kind.rawValue, facts.period, version, rootID,
+                submission.replaces, Data(submission.body), Data(receipt), Data(factsBody), acceptedAt,
+            ]
+        )
+        return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
+    }
+
+    /// Equal JSON values, whatever the key order or spacing.
+    private func sameContent(_ stored: [UInt8], _ received: [UInt8]) -> Bool {
+        let decoder = JSONDecoder()
+        guard let a = try? decoder.decode(JSONValue.self, from: Data(stored)),
+              let b = try? decoder.decode(JSONValue.self, from: Data(received))
+        else { return false }
+        return a == b
+    }
+
+    private func status(_ request: Envelope) throws -> Envelope {
+        do {
+            let query = try JSONCoding.decode(StatusRequest.self, from: request.body)
+            guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else {
+                throw WireError(.notFound, "no submission \(query.submissionID) at intake node \(configuration.nodeID)")
+            }
+            let receipt = try JSONCoding.decode(Receipt.self, from: stored.receipt)
+            let status = SubmissionStatus(
+                state: stored.evaluatedAt == nil ? .accepted : .evaluated, receipt: receipt,
+                replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
+            )
+            return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
+        } catch let error as WireError {
+            return Envelope(type: .error, correlation: request.correlation, body: WireError.encodeBody(error))
+        }
+    }
+
+    private func stats(_ request: Envelope) throws -> Envelope {
+        let (accepted, evaluated, last) = try store.database.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission WHERE evaluated_at IS NOT NULL") ?? 0,
+                try store.log.lastSequence(db)
+            )
+        }
+        let stats = IntakeStats(
+            accepted: accepted, evaluated: evaluated, pending: dispatcher.pendingCount,
+            leased: dispatcher.leasedCount, workers: dispatcher.workerCount, lastSequence: last
+        )
+        return Envelope(type: .statsReply, correlation: request.correlation, body: JSONCoding.encode(stats))
+    }
+
+    // MARK: - Work distribution
+
+    private func receiveWork() throws {
+        let now = clock.now
+        var acknowledged: [Int64] = []
+        var joined: [WorkerReady] = []
+        for _ in 0..<5_000 {
+            guard let frames = try work.receive(dontWait: true) else { break }
+            let request: RoutedEnvelope
+            do {
+                request = try RoutedEnvelope(routerFrames: frames)
+            } catch {
+                logger.warning("malformed message on work endpoint", metadata: ["error": "\(error.error)"])
+                if let reply = error.replyFrames { try sendToWorker(reply) }
+                continue
+            }
+            let peer = request.peer
+            switch request.envelope.type {
+            case .ready:
+                guard let ready = try? JSONCoding.decode(WorkerReady.self, from: request.envelope.body) else {
+                    try sendToWorker(request.replyFrames(Envelope(type: .error, body: WireError.encodeBody(WireError(.badRequest, "ready body must be a WorkerReady object")))))
+                    continue
+                }
+                dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
+                if announced[ready.worker].map({ $0.publish != ready.publish || $0.replay != ready.replay }) ?? true {
+                    joined.append(ready)
+                }
+                logger.info("worker ready", metadata: ["worker": "\(ready.worker)", "credit": "\(ready.credit)"])
+            case .heartbeat:
+                if !dispatcher.heard(from: peer, now: now) {
+                    // A worker we do not know (we restarted): ask it to introduce itself again.
+                    try sendToWorker(request.replyFrames(Envelope(type: .disconnect)))
+                }
+            case .ack:
+                _ = dispatcher.heard(from: peer, now: now)
+                guard let text = String(validating: request.envelope.correlation, as: UTF8.self), let id = Int64(text) else {
+                    logger.warning("ack with a malformed lease id")
+                    continue
+                }
+                if dispatcher.acknowledged(id, by: peer) { acknowledged.append(id) } else {
+                    // Already acknowledged (by this worker or another after a lease expired): nothing to do.
+                    acknowledged.append(id)
+                }
+            default:
+                logger.warning("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
+            }
+        }
+        try record(acknowledged: acknowledged, joined: joined)
+        try dispatch()
+    }
+
+    /// Marks acknowledged submissions evaluated and announces new workers, in one transaction.
+    private func record(acknowledged: [Int64], joined: [WorkerReady]) throws {
+        guard !acknowledged.isEmpty || !joined.isEmpty else { return }
+        let now = StoreDatabase.timestamp()
+        var newEvents: [Event] = []
+        try store.database.write { db in
+            newEvents = []
+            for chunk in stride(from: 0, to: acknowledged.count, by: 500).map({ Array(acknowledged[$0..<min($0 + 500, acknowledged.count)]) }) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                try db.execute(
+                    sql: "UPDATE submission SET evaluated_at = ? WHERE evaluated_at IS NULL AND id IN (\(placeholders))",
+                    arguments: StatementArguments([now]) + StatementArguments(chunk)
+                )
+            }
+            for ready in joined {
+                try db.execute(
+                    sql: """
+                        INSERT INTO worker (id, publish_endpoint, replay_endpoint) VALUES (?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, replay_endpoint = excluded.replay_endpoint
+                        """,
+                    arguments: [ready.worker, ready.publish, ready.replay]
+                )
+                let announcement = ProducerAnnouncement(producer: ready.worker, publish: ready.publish, replay: ready.replay)
+                newEvents.append(try store.log.append(.producerAnnounced, body: JSONCoding.encode(announcement), recordedAt: now, in: db))
+            }
+        }
+        for id in acknowledged { payloads[id] = nil }
+        for ready in joined { announced[ready.worker] = ready }
+        try events.publish(newEvents)
+    }
+
+    private func dispatch() throws {
+        let leases = dispatcher.assign(now: clock.now)
+        guard !leases.isEmpty else { return }
+        let missing = leases.map(\.submission).filter { payloads[$0] == nil }
+        if !missing.isEmpty {
+            let loaded = try store.database.read { try store.leasePayloads(missing, $0) }
+            for (id, payload) in loaded { payloads[id] = payload }
+        }
+        for lease in leases {
+            guard let payload = payloads[lease.submission] else { continue }
+            let envelope = Envelope(type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts, attachments: [payload.body])
+            try sendToWorker([lease.worker] + envelope.frames)
+        }
+    }
+
+    private func expireLeases() throws {
+        let gone = dispatcher.expire(now: clock.now)
+        if !gone.isEmpty { logger.warning("workers went silent; their leases go to others", metadata: ["workers": "\(gone)"]) }
+        try dispatch()
+    }
+
+    private func heartbeatWorkers() throws {
+        for peer in dispatcher.workers.keys {
+            try sendToWorker([peer] + Envelope(type: .heartbeat).frames)
+        }
+    }
+
+    private func sendToWorker(_ frames: [Frame]) throws {
+        do {
+            _ = try work.send(frames, dontWait: true)
+        } catch {
+            guard error.isHostUnreachable || error.isWouldBlock else { throw error }
+            logger.debug("worker unreachable", metadata: ["error": "\(error)"])
+        }
+    }
+}

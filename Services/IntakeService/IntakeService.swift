@@ -1,0 +1,14 @@
+import Logging
+import ServiceKit
+import ServiceLifecycle
+import ZeroMQ
+
+/// Builds the intake node's service: one socket thread running ``IntakeNode``.
+public enum IntakeService {
+    public static func make(configuration: IntakeConfiguration, context: Context, logger: Logger) -> LoopService {
+        LoopService(name: "intake") { stop in
+            let node = try IntakeNode(configuration: configuration, context: context, logger: logger)
+            try node.run(until: stop)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Models
+
+/// A versioned set of official criteria, loaded from a data file in `data/criteria/`.
+///
+/// A set names its legal source, the unit kinds and submission kinds it judges, its validity, and
+/// its criteria. Changing a criterion means a new version in a new file; results record `id@version`.
+public struct CriteriaSet: Codable, Sendable, Equatable {
+    public let id: String
+    public let version: String
+    /// Vietnamese title, e.g. "Tiêu chuẩn khu dân cư “An toàn về an ninh, trật tự”".
+    public let title: String
+    /// The legal document, e.g. "Thông tư 124/2021/TT-BCA".
+    public let legalSource: String
+    public let unitKinds: [UnitKind]
+    public let submissionKinds: [SubmissionKind]
+    /// First and last evaluation year the set applies to.
+    public let validFromYear: Int
+    public let validToYear: Int?
+    /// What is known to be missing or provisional in this transcription of the source.
+    public let note: String?
+    public let criteria: [Criterion]
+
+    /// `id@version`, as stored with every result.
+    public var reference: String { "\(id)@\(version)" }
+
+    enum CodingKeys: String, CodingKey {
+        case id, version, title, note, criteria
+        case legalSource = "legal_source"
+        case unitKinds = "unit_kinds"
+        case submissionKinds = "submission_kinds"
+        case validFromYear = "valid_from_year"
+        case validToYear = "valid_to_year"
+    }
+
+    /// Whether this set judges `unitKind`'s `submissionKind` for a period of `year`.
+    public func applies(to unitKind: UnitKind, _ submissionKind: SubmissionKind, year: Int) -> Bool {
+        unitKinds.contains(unitKind) && submissionKinds.contains(submissionKind)
+            && validFromYear <= year && (validToYear.map { year <= $0 } ?? true)
+    }
+}
+
+/// One criterion: a stable id, the Vietnamese text, where it comes from, and how it is decided.
+public struct Criterion: Codable, Sendable, Equatable {
+    public let id: String
+    public let text: String
+    /// Article or section of the legal source, e.g. "tiêu chí 1".
+    public let source: String
+    public let rule: Rule
+}
+
+/// How a criterion is decided from a submission's `data`.
+public enum Rule: Codable, Sendable, Equatable {
+    /// A yes/no field must be true. `label` names what must exist, e.g. "nghị quyết của chi bộ".
+    case yes(field: String, label: String)
+    /// A count field must be at least `minimum`.
+    case atLeast(field: String, minimum: Int, label: String)
+    /// `numerator / denominator` must be at least `percent` %.
+    case shareAtLeast(numerator: String, denominator: String, percent: Double, label: String)
+    /// A list-of-codes field must contain none of `codes` (keys), whose Vietnamese names are the values.
+    case noneOf(field: String, codes: [String: String])
+
+    enum CodingKeys: String, CodingKey {
+        case type, field, label, minimum, numerator, denominator, percent, codes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let type = try container.decode(String.self, forKey: .type)
+        switch type {
+        case "yes":
+            self = .yes(field: try container.decode(String.self, forKey: .field), label: try container.decode(String.self, forKey: .label))
+        case "at_least":
+            self = .atLeast(
+                field: try container.decode(String.self, forKey: .field), minimum: try container.decode(Int.self, forKey: .minimum),
+                label: try container.decode(String.self, forKey: .label)
+            )
+        case "share_at_least":
+            self = .shareAtLeast(
+                numerator: try container.decode(String.self, forKey: .numerator),
+                denominator: try container.decode(String.self, forKey: .denominator),
+                percent: try container.decode(Double.self, forKey: .percent), label: try container.decode(String.self, forKey: .label)
+            )
+        case "none_of":
+            self = .noneOf(field: try container.decode(String.self, forKey: .field), codes: try container.decode([String: String].self, forKey: .codes))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown rule type \(type); known: yes, at_least, share_at_least, none_of"
+            )
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .yes(let field, let label):
+            try container.encode("yes", forKey: .type)
+            try container.encode(field, forKey: .field)
+            try container.encode(label, forKey: .label)
+        case .atLeast(let field, let minimum, let label):
+            try container.encode("at_least", forKey: .type)
+            try container.encode(field, forKey: .field)
+            try container.encode(minimum, forKey: .minimum)
+            try container.encode(label, forKey: .label)
+        case .shareAtLeast(let numerator, let denominator, let percent, let label):
+            try container.encode("share_at_least", forKey: .type)
+            try container.encode(numerator, forKey: .numerator)
+            try container.encode(denominator, forKey: .denominator)
+            try container.encode(percent, forKey: .percent)
+            try container.encode(label, forKey: .label)
+        case .noneOf(let field, let codes):
+            try container.encode("none_of", forKey: .type)
+            try container.encode(field, forKey: .field)
+            try container.encode(codes, forKey: .codes)
+        }
+    }
+
+    /// The `data` fields the rule reads.
+    public var fields: [String] {
+        switch self {
+        case .yes(let field, _), .atLeast(let field, _, _), .noneOf(let field, _): [field]
+        case .shareAtLeast(let numerator, let denominator, _, _): [numerator, denominator]
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import GRDB
+import Logging
+import Models
+import ZeroMQ
+
+/// The producer side of an event log on the wire: a PUB socket that publishes each event after its
+/// commit, and a ROUTER that answers `describe` and `replay` requests (the zguide's Clone pattern).
+///
+/// Owned by the producing service's loop thread, like its sockets.
+public final class EventLogEndpoints {
+    /// Most events in one replay batch.
+    public static let maximumBatch = 2_000
+
+    private let log: EventLog
+    private let database: any DatabaseReader
+    private let publisher: Socket
+    private let replayRouter: Socket
+    private let logger: Logger
+    /// The last sequence published; heartbeats carry it so subscribers see a lost tail.
+    private var lastPublished: UInt64
+
+    /// The endpoints actually bound (with the ports libzmq chose for `:0`).
+    public let publishEndpoint: String
+    public let replayEndpoint: String
+
+    /// Binds the PUB and replay ROUTER sockets.
+    public init(
+        log: EventLog, database: any DatabaseReader, context: Context, publish: String, replay: String, logger: Logger
+    ) throws {
+        self.log = log
+        self.database = database
+        self.logger = logger
+        publisher = try context.socket(.publisher)
+        try publisher.set([.linger(milliseconds: 1000), .sendHighWaterMark(100_000)])
+        try publisher.bind(publish)
+        replayRouter = try context.socket(.router)
+        try replayRouter.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .routerMandatory(false)])
+        try replayRouter.bind(replay)
+        publishEndpoint = try publisher.lastEndpoint()
+        replayEndpoint = try replayRouter.lastEndpoint()
+        lastPublished = try database.read { try log.lastSequence($0) }
+    }
+
+    /// Watches the replay ROUTER and sends a heartbeat every second.
+    public func register(in reactor: Reactor) {
+        reactor.add(replayRouter) { [unowned self] _ in try self.serveReplayRequests() }
+        reactor.every(.seconds(1)) { [unowned self] in try self.heartbeat() }
+    }
+
+    /// Publishes committed events, in sequence order.
+    public func publish(_ events: [Event]) throws {
+        for event in events {
+            // PUB never blocks: past its high-water mark it drops, and subscribers replay the gap.
+            try publisher.send(event.publishedFrames, dontWait: true)
+            lastPublished = max(lastPublished, event.sequence)
+        }
+    }
+
+    /// Tells subscribers where the log ends.
+    public func heartbeat() throws {
+        try publisher.send(PublishedMessage.heartbeat(producer: log.producer, lastSequence: lastPublished).frames, dontWait: true)
+    }
+
+    private func serveReplayRequests() throws {
+        for _ in 0..<100 {
+            guard let frames = try replayRouter.receive(dontWait: true) else { return }
+            let request: RoutedEnvelope
+            do {
+                request = try RoutedEnvelope(routerFrames: frames)
+            } catch {
+                logger.warning("bad replay request", metadata: ["error": "\(error.error)"])
+                if let reply = error.replyFrames { try replayRouter.send(reply, dontWait: true) }
+                continue
+            }
+            let reply: Envelope
+            do {
+                reply = try answer(request.envelope)
+            } catch let error as WireError {
+                logger.warning("refused replay request", metadata: ["error": "\(error)"])
+                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
+            } catch {
+                logger.error("replay request failed", metadata: ["error": "\(error)"])
+                let failure = WireError(.internalError, "the log could not be read; try again")
+                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
+            }
+            try replayRouter.send(request.replyFrames(reply), dontWait: true)
+        }
+    }
+
+    private func answer(_ request: Envelope) throws -> Envelope {
+        switch request.type {
+        case .describe:
+            let last = try database.read { try log.lastSequence($0) }
+            let body = JSONCoding.encode(ProducerDescription(producer: log.producer, lastSequence: last))
+            return Envelope(type: .describeReply, correlation: request.correlation, body: body)
+        case .replay:
+            let replay = try JSONCoding.decode(ReplayRequest.self, from: request.body)
+            guard replay.producer == log.producer else {
+                throw WireError(.unknownProducer, "this endpoint serves producer \(log.producer), not \(replay.producer)")
+            }
+            guard replay.from >= 1 else { throw WireError(.badRequest, "replay must start at sequence 1 or later") }
+            let limit = min(max(replay.limit ?? Self.maximumBatch, 1), Self.maximumBatch)
+            let (last, events) = try database.read { db in
+                (try log.lastSequence(db), try log.events(from: replay.from, limit: limit, db))
+            }
+            guard replay.from <= last + 1 else {
+                throw WireError(.sequenceInFuture, "replay from \(replay.from) but the log of \(log.producer) ends at \(last)")
+            }
+            let header = ReplayBatchHeader(producer: log.producer, from: replay.from, count: events.count, lastSequence: last)
+            return Envelope(
+                type: .replayBatch, correlation: request.correlation, body: JSONCoding.encode(header),
+                attachments: events.flatMap(\.replayFrames)
+            )
+        default:
+            throw WireError(.unknownType, "the replay endpoint answers describe and replay, not \(request.type)")
+        }
+    }
+
+    /// Closes both sockets (pending messages linger up to a second).
+    public func close() {
+        publisher.close()
+        replayRouter.close()
+    }
+}

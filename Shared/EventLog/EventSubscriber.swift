@@ -1,0 +1,332 @@
+import Foundation
+import GRDB
+import Logging
+import Models
+import ZeroMQ
+
+/// Applies one event to a subscriber's store, inside the transaction that also records the checkpoint.
+///
+/// Applying must be idempotent per event only in the sense that it is never asked twice: the
+/// subscriber guarantees each (producer, sequence) is applied once.
+public protocol EventApplier {
+    func apply(_ event: Event, in db: Database) throws
+}
+
+/// The subscriber side of the event logs: follows any number of producers, applies each event
+/// exactly once, in order, and catches up by replay after a restart, a gap or a slow spell.
+///
+/// It owns a SUB socket connected to every producer's PUB endpoint and one DEALER per producer's
+/// replay endpoint, all on the loop thread that drives its ``Reactor``. Producers are configured
+/// (intake nodes) or learnt from `producer.announced` events (evaluation workers).
+public final class EventSubscriber {
+    /// A configured or announced producer endpoint pair.
+    public struct Source: Sendable, Hashable {
+        public let publish: String
+        public let replay: String
+        public init(publish: String, replay: String) {
+            self.publish = publish
+            self.replay = replay
+        }
+    }
+
+    private final class Link {
+        let source: Source
+        var dealer: Socket
+        var producer: String?
+        var pending: (correlation: UInt64, sentAt: ContinuousClock.Instant, frames: [Frame], tries: Int)?
+        init(source: Source, dealer: Socket) {
+            self.source = source
+            self.dealer = dealer
+        }
+    }
+
+    private let context: Context
+    private let database: any DatabaseWriter
+    private let applier: any EventApplier
+    private let logger: Logger
+    private let subscriber: Socket
+    private var reactor: Reactor?
+    private var links: [String: Link] = [:]  // by replay endpoint
+    private var cursors: [String: ProducerCursor] = [:]  // by producer
+    private var linksByProducer: [String: Link] = [:]
+    private var nextCorrelation: UInt64 = 1
+    private let clock = ContinuousClock()
+    /// How long to wait for a replay answer before asking again.
+    public var replayTimeout: Duration = .seconds(2)
+    /// Total events applied since start (for logs and tests).
+    public private(set) var appliedCount = 0
+
+    /// Adds the subscriber's tables to a service's migrations.
+    public static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("subscriber.v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE subscriber_checkpoint (producer TEXT PRIMARY KEY, last_sequence INTEGER NOT NULL);
+                CREATE TABLE subscriber_source (
+                    replay_endpoint TEXT PRIMARY KEY,
+                    publish_endpoint TEXT NOT NULL,
+                    producer TEXT NOT NULL
+                );
+                """)
+        }
+    }
+
+    /// Loads checkpoints and announced sources, connects to them and to `sources`.
+    public init(
+        context: Context, database: any DatabaseWriter, sources: [Source], applier: any EventApplier, logger: Logger
+    ) throws {
+        self.context = context
+        self.database = database
+        self.applier = applier
+        self.logger = logger
+        subscriber = try context.socket(.subscriber)
+        try subscriber.set([.linger(milliseconds: 0), .receiveHighWaterMark(100_000), .subscribe([])])
+        let (checkpoints, announced) = try database.read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint"),
+                try Row.fetchAll(db, sql: "SELECT publish_endpoint, replay_endpoint FROM subscriber_source")
+            )
+        }
+        for row in checkpoints {
+            let producer: String = row["producer"]
+            cursors[producer] = ProducerCursor(producer: producer, lastApplied: UInt64(row["last_sequence"] as Int64))
+        }
+        for source in sources + announced.map({ Source(publish: $0["publish_endpoint"], replay: $0["replay_endpoint"]) }) {
+            try follow(source)
+        }
+    }
+
+    /// Watches the sockets and retries late replay requests.
+    public func register(in reactor: Reactor) {
+        self.reactor = reactor
+        reactor.add(subscriber) { [unowned self] _ in try self.receiveLive() }
+        for link in links.values { watch(link, in: reactor) }
+        reactor.every(.milliseconds(250)) { [unowned self] in try self.retryLateRequests() }
+    }
+
+    /// The last sequence applied per producer.
+    public var positions: [String: UInt64] { cursors.mapValues(\.lastApplied) }
+
+    /// Closes every socket.
+    public func close() {
+        subscriber.close()
+        for link in links.values { link.dealer.close() }
+    }
+
+    // MARK: - Sources
+
+    private func follow(_ source: Source) throws {
+        guard links[source.replay] == nil else { return }
+        try subscriber.connect(source.publish)
+        let link = Link(source: source, dealer: try makeDealer(source.replay))
+        links[source.replay] = link
+        if let reactor { watch(link, in: reactor) }
+        try send(.describe, body: [], to: link)
+        logger.info("following producer endpoints", metadata: ["publish": "\(source.publish)", "replay": "\(source.replay)"])
+    }
+
+    /// Stops following a producer's old endpoints after it described itself on new ones (a restarted worker).
+    private func forget(_ link: Link) throws {
+        reactor?.remove(link.dealer)
+        link.dealer.close()
+        try? subscriber.disconnect(link.source.publish)
+        links[link.source.replay] = nil
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM subscriber_source WHERE replay_endpoint = ?", arguments: [link.source.replay])
+        }
+        logger.info("producer moved; dropped its old endpoints", metadata: ["replay": "\(link.source.replay)"])
+    }
+
+    private func makeDealer(_ endpoint: String) throws -> Socket {
+        let dealer = try context.socket(.dealer)
+        try dealer.set([.linger(milliseconds: 0), .maxMessageSize(256 * 1024 * 1024)])
+        try dealer.connect(endpoint)
+        return dealer
+    }
+
+    private func watch(_ link: Link, in reactor: Reactor) {
+        reactor.add(link.dealer) { [unowned self] socket in try self.receiveReplies(for: link, on: socket) }
+    }
+
+    // MARK: - Live events
+
+    private func receiveLive() throws {
+        var toApply: [Event] = []
+        for _ in 0..<2_000 {
+            guard let frames = try subscriber.receive(dontWait: true) else { break }
+            let message: PublishedMessage
+            do { message = try PublishedMessage(frames: frames) } catch {
+                logger.warning("dropped malformed published message", metadata: ["error": "\(error)"])
+                continue
+            }
+            switch message {
+            case .event(let event):
+                guard var cursor = cursors[event.producer], isKnown(event.producer) else { continue }
+                let decision = cursor.live(event.sequence)
+                cursors[event.producer] = cursor
+                switch decision {
+                case .apply: toApply.append(event)
+                case .duplicate, .ignore: break
+                case .replay(let from):
+                    logger.info("gap in event log, replaying", metadata: ["producer": "\(event.producer)", "from": "\(from)", "received": "\(event.sequence)"])
+                    try requestReplay(event.producer, from: from)
+                }
+            case .heartbeat(let producer, let last):
+                guard var cursor = cursors[producer], isKnown(producer) else { continue }
+                if let from = cursor.logEnds(at: last) {
+                    cursors[producer] = cursor
+                    try requestReplay(producer, from: from)
+                }
+            }
+        }
+        try commit(toApply)
+    }
+
+    /// A producer is followed once its replay endpoint described it.
+    private func isKnown(_ producer: String) -> Bool {
+        linksByProducer[producer] != nil
+    }
+
+    // MARK: - Replay
+
+    private func requestReplay(_ producer: String, from: UInt64) throws {
+        guard let link = linksByProducer[producer] else { return }
+        let body = JSONCoding.encode(ReplayRequest(producer: producer, from: from, limit: EventLogEndpoints.maximumBatch))
+        try send(.replay, body: body, to: link)
+    }
+
+    private func send(_ type: MessageType, body: [UInt8], to link: Link) throws {
+        let correlation = nextCorrelation
+        nextCorrelation += 1
+        let frames = Envelope(type: type, correlation: Array(String(correlation).utf8), body: body).frames
+        link.pending = (correlation, clock.now, frames, 1)
+        _ = try link.dealer.send(frames, dontWait: true)
+    }
+
+    private func receiveReplies(for link: Link, on socket: Socket) throws {
+        guard socket === link.dealer else { return }
+        for _ in 0..<100 {
+            guard let frames = try socket.receive(dontWait: true) else { return }
+            let reply: Envelope
+            do { reply = try Envelope(frames: frames) } catch {
+                logger.warning("dropped malformed replay reply", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
+                continue
+            }
+            guard let pending = link.pending, reply.correlation == Array(String(pending.correlation).utf8) else {
+                continue  // an answer to a request we already gave up on
+            }
+            link.pending = nil
+            switch reply.type {
+            case .describeReply:
+                let description = try? JSONCoding.decode(ProducerDescription.self, from: reply.body)
+                guard let description else { continue }
+                link.producer = description.producer
+                if let previous = linksByProducer[description.producer], previous !== link {
+                    try forget(previous)
+                }
+                linksByProducer[description.producer] = link
+                var cursor = cursors[description.producer] ?? ProducerCursor(producer: description.producer, lastApplied: 0)
+                let from = cursor.logEnds(at: description.lastSequence)
+                cursors[description.producer] = cursor
+                logger.info("producer described", metadata: [
+                    "producer": "\(description.producer)", "last": "\(description.lastSequence)", "applied": "\(cursor.lastApplied)",
+                ])
+                if let from { try requestReplay(description.producer, from: from) }
+            case .replayBatch:
+                try takeBatch(reply, from: link)
+            case .error:
+                let error = try? JSONCoding.decode(WireError.self, from: reply.body)
+                logger.warning("replay refused", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error.map { "\($0)" } ?? "?")"])
+            default:
+                logger.warning("unexpected reply on replay endpoint", metadata: ["type": "\(reply.type)"])
+            }
+        }
+    }
+
+    private func takeBatch(_ reply: Envelope, from link: Link) throws {
+        let header = try JSONCoding.decode(ReplayBatchHeader.self, from: reply.body)
+        guard link.producer == header.producer, var cursor = cursors[header.producer] else { return }
+        guard reply.attachments.count == header.count * 3 else {
+            throw WireError(.badFrameCount, "replay batch of \(header.count) events has \(reply.attachments.count) frames")
+        }
+        var events: [Event] = []
+        events.reserveCapacity(header.count)
+        var index = 0
+        while index + 2 < reply.attachments.count {
+            events.append(try Event(
+                producer: header.producer, sequenceFrame: reply.attachments[index],
+                typeFrame: reply.attachments[index + 1], body: reply.attachments[index + 2]
+            ))
+            index += 3
+        }
+        let (apply, next) = cursor.batch(events, lastSequence: header.lastSequence)
+        cursors[header.producer] = cursor
+        try commit(apply)
+        if let next { try requestReplay(header.producer, from: next) }
+    }
+
+    private func retryLateRequests() throws {
+        let now = clock.now
+        for link in links.values {
+            guard var pending = link.pending, now - pending.sentAt > replayTimeout else { continue }
+            pending.tries += 1
+            if pending.tries > 3 {
+                // Lazy Pirate: the peer may have restarted; a new socket drops whatever was queued.
+                reactor?.remove(link.dealer)
+                link.dealer.close()
+                link.dealer = try makeDealer(link.source.replay)
+                if let reactor { watch(link, in: reactor) }
+                pending.tries = 1
+            }
+            pending.sentAt = now
+            link.pending = pending
+            _ = try link.dealer.send(pending.frames, dontWait: true)
+        }
+    }
+
+    // MARK: - Applying
+
+    /// Applies events and moves the checkpoints in one transaction.
+    private func commit(_ events: [Event]) throws {
+        guard !events.isEmpty else { return }
+        var announced: [Source] = []
+        try database.write { db in
+            var last: [String: UInt64] = [:]
+            for event in events {
+                try applier.apply(event, in: db)
+                last[event.producer] = event.sequence
+                if event.type == .producerAnnounced,
+                   let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)
+                {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO subscriber_source (replay_endpoint, publish_endpoint, producer) VALUES (?, ?, ?)
+                            ON CONFLICT (replay_endpoint) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, producer = excluded.producer
+                            """,
+                        arguments: [announcement.replay, announcement.publish, announcement.producer]
+                    )
+                    announced.append(Source(publish: announcement.publish, replay: announcement.replay))
+                }
+            }
+            for (producer, sequence) in last {
+                try db.execute(
+                    sql: """
+                        INSERT INTO subscriber_checkpoint (producer, last_sequence) VALUES (?, ?)
+                        ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence
+                        """,
+                    arguments: [producer, Int64(sequence)]
+                )
+            }
+        }
+        appliedCount += events.count
+        for source in announced { try follow(source) }
+    }
+}
+
+extension EventSubscriber.Source {
+    /// Parses `PUBLISH,REPLAY`, e.g. `tcp://127.0.0.1:7103,tcp://127.0.0.1:7104`.
+    public init?(argument: String) {
+        let parts = argument.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, parts.allSatisfy({ $0.contains("://") }) else { return nil }
+        self.init(publish: parts[0], replay: parts[1])
+    }
+}

@@ -1,0 +1,68 @@
+import GRDB
+import Logging
+import Models
+import ZeroMQ
+
+/// A subscribing service's loop: an ``EventSubscriber`` plus a ROUTER that answers queries, on one thread.
+public final class SubscriberNode {
+    /// Answers one query; throw a `WireError` to send an `error` reply.
+    public typealias QueryHandler = (Envelope, _ positions: [String: UInt64]) throws -> Envelope
+
+    private let subscriber: EventSubscriber
+    private let queries: Socket
+    private let handler: QueryHandler
+    private let logger: Logger
+
+    /// The query endpoint as bound.
+    public let queryEndpoint: String
+
+    public init(
+        context: Context, database: any DatabaseWriter, sources: [EventSubscriber.Source], applier: any EventApplier,
+        queryEndpoint: String, logger: Logger, handler: @escaping QueryHandler
+    ) throws {
+        subscriber = try EventSubscriber(context: context, database: database, sources: sources, applier: applier, logger: logger)
+        queries = try context.socket(.router)
+        try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024)])
+        try queries.bind(queryEndpoint)
+        self.queryEndpoint = try queries.lastEndpoint()
+        self.handler = handler
+        self.logger = logger
+    }
+
+    /// Serves until `stop` is raised.
+    public func run(until stop: StopSignal) throws {
+        let reactor = Reactor(stop: stop)
+        subscriber.register(in: reactor)
+        reactor.add(queries) { [unowned self] _ in try self.answerQueries() }
+        defer {
+            subscriber.close()
+            queries.close()
+        }
+        try reactor.run()
+        logger.info("subscriber stopping", metadata: ["applied": "\(subscriber.appliedCount)"])
+    }
+
+    private func answerQueries() throws {
+        for _ in 0..<100 {
+            guard let frames = try queries.receive(dontWait: true) else { return }
+            let request: RoutedEnvelope
+            do { request = try RoutedEnvelope(routerFrames: frames) } catch {
+                logger.warning("malformed query", metadata: ["error": "\(error.error)"])
+                if let reply = error.replyFrames { _ = try queries.send(reply, dontWait: true) }
+                continue
+            }
+            let reply: Envelope
+            do {
+                reply = try handler(request.envelope, subscriber.positions)
+            } catch let error as WireError {
+                logger.warning("refused query", metadata: ["error": "\(error)"])
+                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
+            } catch {
+                logger.error("query failed", metadata: ["error": "\(error)"])
+                let failure = WireError(.internalError, "the query could not be answered; try again")
+                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
+            }
+            _ = try queries.send(request.replyFrames(reply), dontWait: true)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// Intake's answer to an accepted submission, sent only after the submission is durably stored.
+/// Resending the same submission returns the identical receipt.
+public struct Receipt: Codable, Sendable, Equatable {
+    /// `<intake node>/<submission id>`: unique across the system.
+    public let key: String
+    public let submissionID: String
+    public let unit: String
+    public let kind: SubmissionKind
+    public let period: String
+    /// 1 for an original, n + 1 for a correction of version n.
+    public let version: Int
+    /// The submission id this one corrects.
+    public let replaces: String?
+    /// When intake committed it, ISO 8601 UTC.
+    public let acceptedAt: String
+    /// The intake node's event-log sequence of the `submission.received` event.
+    public let sequence: UInt64
+
+    public init(
+        key: String, submissionID: String, unit: String, kind: SubmissionKind, period: String, version: Int,
+        replaces: String?, acceptedAt: String, sequence: UInt64
+    ) {
+        self.key = key
+        self.submissionID = submissionID
+        self.unit = unit
+        self.kind = kind
+        self.period = period
+        self.version = version
+        self.replaces = replaces
+        self.acceptedAt = acceptedAt
+        self.sequence = sequence
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, unit, kind, period, version, replaces, sequence
+        case submissionID = "submission_id"
+        case acceptedAt = "accepted_at"
+    }
+}

@@ -1,0 +1,76 @@
+/// A worker's `ready` message: who it is, how many leases it can hold, and where its event log is.
+public struct WorkerReady: Codable, Sendable, Equatable {
+    public let worker: String
+    /// How many more leases the worker can take now.
+    public let credit: Int
+    /// The worker's event-log PUB endpoint, as subscribers should reach it.
+    public let publish: String
+    /// The worker's event-log replay endpoint, as subscribers should reach it.
+    public let replay: String
+
+    public init(worker: String, credit: Int, publish: String, replay: String) {
+        self.worker = worker
+        self.credit = credit
+        self.publish = publish
+        self.replay = replay
+    }
+}
+
+/// Intake's `stats.reply`: counts a load test or an operator watches.
+public struct IntakeStats: Codable, Sendable, Equatable {
+    public let accepted: Int
+    public let evaluated: Int
+    public let pending: Int
+    public let leased: Int
+    public let workers: Int
+    public let lastSequence: UInt64
+
+    public init(accepted: Int, evaluated: Int, pending: Int, leased: Int, workers: Int, lastSequence: UInt64) {
+        self.accepted = accepted
+        self.evaluated = evaluated
+        self.pending = pending
+        self.leased = leased
+        self.workers = workers
+        self.lastSequence = lastSequence
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accepted, evaluated, pending, leased, workers
+        case lastSequence = "last_sequence"
+    }
+}
+
+/// A `status` request and its reply.
+public struct StatusRequest: Codable, Sendable, Equatable {
+    public let submissionID: String
+    public init(submissionID: String) { self.submissionID = submissionID }
+    enum CodingKeys: String, CodingKey { case submissionID = "submission_id" }
+}
+
+public struct SubmissionStatus: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
+        /// Stored, waiting for or under evaluation.
+        case accepted
+        /// A worker evaluated it and stored the result.
+        case evaluated
+    }
+
+    public let state: State
+    public let receipt: Receipt
+    /// The submission id of the correction that replaced this one.
+    public let replacedBy: String?
+    public let evaluatedAt: String?
+
+    public init(state: State, receipt: Receipt, replacedBy: String?, evaluatedAt: String?) {
+        self.state = state
+        self.receipt = receipt
+        self.replacedBy = replacedBy
+        self.evaluatedAt = evaluatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, receipt
+        case replacedBy = "replaced_by"
+        case evaluatedAt = "evaluated_at"
+    }
+}

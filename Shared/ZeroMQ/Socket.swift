@@ -1,0 +1,114 @@
+import CZeroMQ
+
+/// A ZeroMQ socket.
+///
+/// A socket is not thread-safe: the thread that makes it owns it, and only that thread may use
+/// it. The type is deliberately not `Sendable`, so the compiler refuses to move it to another
+/// task or thread. Set ``SocketOption/linger(milliseconds:)`` before ``close()`` when pending
+/// messages matter.
+public final class Socket {
+    let handle: UnsafeMutableRawPointer
+    /// The socket's pattern.
+    public let type: SocketType
+    private var isClosed = false
+
+    init(context: Context, type: SocketType) throws(ZeroMQError) {
+        guard let handle = zmq_socket(context.handle, type.rawValue) else {
+            throw ZeroMQError.last("zmq_socket \(type)")
+        }
+        self.handle = handle
+        self.type = type
+    }
+
+    deinit { close() }
+
+    /// Sets a socket option.
+    public func set(_ option: SocketOption) throws(ZeroMQError) {
+        let rc = option.withRawValue { name, pointer, size in zmq_setsockopt(handle, name, pointer, size) }
+        guard rc == 0 else { throw ZeroMQError.last("zmq_setsockopt \(option.name) on \(type)") }
+    }
+
+    /// Sets several socket options in order.
+    public func set(_ options: [SocketOption]) throws(ZeroMQError) {
+        for option in options { try set(option) }
+    }
+
+    /// Binds to `endpoint` (e.g. `tcp://127.0.0.1:7001`, `tcp://127.0.0.1:0` for any free port).
+    public func bind(_ endpoint: String) throws(ZeroMQError) {
+        guard zmq_bind(handle, endpoint) == 0 else { throw ZeroMQError.last("bind \(type) \(endpoint)") }
+    }
+
+    /// Connects to `endpoint`; the connection is made (and remade) in the background.
+    public func connect(_ endpoint: String) throws(ZeroMQError) {
+        guard zmq_connect(handle, endpoint) == 0 else { throw ZeroMQError.last("connect \(type) \(endpoint)") }
+    }
+
+    /// Drops the connection to `endpoint` made by ``connect(_:)``.
+    public func disconnect(_ endpoint: String) throws(ZeroMQError) {
+        guard zmq_disconnect(handle, endpoint) == 0 else { throw ZeroMQError.last("disconnect \(type) \(endpoint)") }
+    }
+
+    /// The endpoint of the last bind, with the port libzmq chose for `:0` or `:*`.
+    public func lastEndpoint() throws(ZeroMQError) -> String {
+        var buffer = [CChar](repeating: 0, count: 1024)
+        var size = buffer.count
+        guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else {
+            throw ZeroMQError.last("zmq_getsockopt ZMQ_LAST_ENDPOINT")
+        }
+        let bytes = buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Sends a multipart message.
+    ///
+    /// - Parameter dontWait: return `false` instead of blocking when the message cannot be queued now.
+    /// - Returns: `true` when the message was queued.
+    @discardableResult
+    public func send(_ frames: [[UInt8]], dontWait: Bool = false) throws(ZeroMQError) -> Bool {
+        precondition(!frames.isEmpty, "a message has at least one frame")
+        for (index, frame) in frames.enumerated() {
+            var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+            if index < frames.count - 1 { flags |= ZMQ_SNDMORE }
+            let rc = frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+            if rc < 0 {
+                let error = ZeroMQError.last("send \(type)")
+                // libzmq queues a multipart message atomically: it can only refuse the first frame.
+                if error.isWouldBlock && index == 0 { return false }
+                throw error
+            }
+        }
+        return true
+    }
+
+    /// Receives one multipart message.
+    ///
+    /// - Parameter dontWait: return `nil` instead of blocking when no message is waiting.
+    public func receive(dontWait: Bool = false) throws(ZeroMQError) -> [[UInt8]]? {
+        var frames: [[UInt8]] = []
+        var message = zmq_msg_t()
+        while true {
+            zmq_msg_init(&message)
+            defer { zmq_msg_close(&message) }
+            let rc = zmq_msg_recv(&message, handle, dontWait && frames.isEmpty ? ZMQ_DONTWAIT : 0)
+            if rc < 0 {
+                let error = ZeroMQError.last("receive \(type)")
+                if error.isWouldBlock && frames.isEmpty { return nil }
+                throw error
+            }
+            let size = zmq_msg_size(&message)
+            if size > 0, let data = zmq_msg_data(&message) {
+                frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
+            } else {
+                frames.append([])
+            }
+            if zmq_msg_more(&message) == 0 { return frames }
+        }
+    }
+
+    /// Closes the socket. Pending outgoing messages are kept for the linger time set on it.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        zmq_close(handle)
+    }
+}
