@@ -1,0 +1,108 @@
+import AntqCLI
+import Client
+import Foundation
+import Models
+import Testing
+import ZeroMQ
+
+/// A whole system of real service processes on loopback in a temporary directory, for one test.
+final class TestSystem {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let registryPath = packageRoot.appendingPathComponent("data/units/tuyen-quang.json").path
+    static let criteriaPath = packageRoot.appendingPathComponent("data/criteria").path
+
+    /// Where the built `antq-*` executables are: `ANTQ_BIN_DIR`, else beside the test bundle, else `.build/debug`.
+    static var binDirectory: URL {
+        if let configured = ProcessInfo.processInfo.environment["ANTQ_BIN_DIR"] { return URL(fileURLWithPath: configured) }
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if FileManager.default.fileExists(atPath: besideTests.appendingPathComponent("antq-intake").path) { return besideTests }
+        return packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    let cluster: LocalCluster
+    let context: Context
+    let registry: UnitRegistry
+
+    init(_ name: String) throws {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("antq-it-\(name)-\(UUID().uuidString.prefix(8))")
+        cluster = LocalCluster(binDirectory: Self.binDirectory, root: root, registry: Self.registryPath, criteria: Self.criteriaPath)
+        context = try Context()
+        registry = try UnitRegistry.load(from: URL(fileURLWithPath: Self.registryPath))
+    }
+
+    deinit {
+        cluster.stopAll()
+        try? FileManager.default.removeItem(at: cluster.root)
+    }
+
+    func client(_ service: ManagedService, _ key: String, timeout: Duration = .seconds(2), tries: Int = 10) throws -> RequestClient {
+        try RequestClient(context: context, endpoint: try #require(service.endpoints[key]), timeout: timeout, tries: tries)
+    }
+
+    /// Synthetic submission bodies (70% residential-area self-assessments, the rest reports).
+    func bodies(_ count: Int, tag: String) -> [[UInt8]] {
+        var generator = SyntheticSubmissions(registry: registry, runTag: tag)
+        return (0..<count).map { generator.make($0).body }
+    }
+
+    /// Reporting's counts summed over the periods synthetic data uses.
+    func totals(_ reporting: ManagedService) throws -> (received: Int, evaluated: Int, passed: Int, failed: Int, positions: [String: UInt64]) {
+        let client = try client(reporting, "query")
+        var sums = (received: 0, evaluated: 0, passed: 0, failed: 0, positions: [String: UInt64]())
+        for period in ["2025", "2025-H1"] {
+            let reply = try client.request(.report, body: JSONCoding.encode(ReportRequest(period: period)))
+            let report = try JSONCoding.decode(Report.self, from: reply.body)
+            for row in report.rows {
+                sums.received += row.received
+                sums.evaluated += row.evaluated
+                sums.passed += row.passed
+                sums.failed += row.failed
+            }
+            sums.positions = report.positions
+        }
+        return sums
+    }
+
+    func stats(_ intake: ManagedService) throws -> IntakeStats {
+        try JSONCoding.decode(IntakeStats.self, from: try client(intake, "submissions").request(.stats, body: []).body)
+    }
+
+    /// Every notice of every unit that has one.
+    func allNotices(_ notification: ManagedService, units: Set<String>) throws -> [Notice] {
+        let client = try client(notification, "query")
+        return try units.sorted().flatMap { unit in
+            try JSONCoding.decode(Inbox.self, from: try client.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit))).body).notices
+        }
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+    @discardableResult
+    func waitUntil(_ timeout: Duration = .seconds(60), _ condition: () throws -> Bool) rethrows -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while clock.now < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return try condition()
+    }
+
+    /// The units of the given bodies.
+    static func units(of bodies: [[UInt8]]) -> [String] {
+        bodies.map { body in
+            let object = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+            return object?.object?["unit"]?.string ?? ""
+        }
+    }
+}
+
+extension RequestClient.SubmitOutcome {
+    var receipt: Receipt? {
+        if case .receipt(let receipt) = self { receipt } else { nil }
+    }
+
+    var rejection: Rejection? {
+        if case .rejected(let rejection) = self { rejection } else { nil }
+    }
+}
