@@ -166,16 +166,15 @@ final class EvaluationWorker {
                 let evaluation = evaluator.evaluate(work.facts, body: work.body, at: time)
                 let reference = evaluation.criteriaSet ?? ""
                 let done = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?",
+                    db.cachedStatement(sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?"),
                     arguments: [work.facts.key, reference]
                 ) ?? false
                 // Evaluation is idempotent per submission and criteria set: a lease seen again is only re-acknowledged.
                 guard !done else { continue }
-                let body = JSONCoding.encode(evaluation)
-                try db.execute(
-                    sql: "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time]
-                )
+                let body = evaluation.jsonBytes
+                try db.cachedStatement(
+                    sql: "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)"
+                ).execute(arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time])
                 newEvents.append(try log.append(.submissionEvaluated, body: body, recordedAt: time, in: db))
             }
         }

@@ -16,7 +16,8 @@ struct Evaluator: Sendable {
                 evaluatedAt: time, worker: worker
             )
         }
-        let data = (try? JSONDecoder().decode(JSONValue.self, from: Data(body)))?.object?["data"]?.object ?? [:]
+        // Intake accepted this body, so it parses; an empty `data` would fail every criterion visibly.
+        let data = (try? JSONParser.parse(body))?.object?["data"]?.object ?? [:]
         let (passed, criteria) = CriteriaEngine.evaluate(data, against: set)
         return Evaluation(
             submission: facts, criteriaSet: set.reference, outcome: passed ? .passed : .failed, criteria: criteria,

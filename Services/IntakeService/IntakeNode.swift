@@ -23,6 +23,9 @@ final class IntakeNode {
     private var dispatcher: WorkDispatcher
     private var payloads: [Int64: (facts: [UInt8], body: [UInt8])] = [:]
     private var announced: [String: WorkerReady] = [:]
+    /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
+    private var acceptedCount = 0
+    private var evaluatedCount = 0
     private let logger: Logger
     private let clock = ContinuousClock()
 
@@ -50,9 +53,14 @@ final class IntakeNode {
             log: store.log, database: store.database, context: context,
             publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
         )
-        let (unevaluated, workers) = try store.database.read { db in
-            (try store.unevaluated(db), try Row.fetchAll(db, sql: "SELECT * FROM worker"))
+        let (unevaluated, workers, accepted) = try store.database.read { db in
+            (
+                try store.unevaluated(db), try Row.fetchAll(db, sql: "SELECT * FROM worker"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0
+            )
         }
+        acceptedCount = accepted
+        evaluatedCount = accepted - unevaluated.count
         dispatcher.enqueue(unevaluated)
         for row in workers {
             let id: String = row["id"]
@@ -95,6 +103,7 @@ final class IntakeNode {
     }
 
     private func receiveSubmissions() throws {
+        let receiveStarted = clock.now
         var batch: [Pending] = []
         while batch.count < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
             let request: RoutedEnvelope
@@ -119,6 +128,7 @@ final class IntakeNode {
             }
         }
         guard !batch.isEmpty else { return }
+        logger.debug("received batch", metadata: ["size": "\(batch.count)", "validate_ms": "\((clock.now - receiveStarted).components.attoseconds / 1_000_000_000_000_000)"])
         try commit(batch)
     }
 
@@ -139,6 +149,7 @@ final class IntakeNode {
         var newEvents: [Event] = []
         var accepted: [(id: Int64, facts: [UInt8], body: [UInt8])] = []
         var rejectedCount = 0
+        let started = clock.now
         try store.database.write { db in
             replies = []
             newEvents = []
@@ -167,9 +178,14 @@ final class IntakeNode {
                 }
             }
         }
+        let committed = clock.now
         for frames in replies { try reply(frames) }
         try events.publish(newEvents)
+        logger.debug("committed batch", metadata: [
+            "size": "\(batch.count)", "commit_ms": "\((committed - started).components.attoseconds / 1_000_000_000_000_000)",
+        ])
         for item in accepted { payloads[item.id] = (item.facts, item.body) }
+        acceptedCount += accepted.count
         dispatcher.enqueue(accepted.map(\.id))
         if rejectedCount > 0 {
             logger.info("rejected submissions", metadata: ["count": "\(rejectedCount)"])
@@ -231,32 +247,26 @@ final class IntakeNode {
             unit: unit.id, unitKind: unit.kind, area: configuration.registry.area(of: unit.id) ?? unit.id,
             kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt
         )
-        let factsBody = JSONCoding.encode(facts)
+        let factsBody = facts.jsonBytes
         let event = try store.log.append(.submissionReceived, body: factsBody, recordedAt: acceptedAt, in: db)
-        let receipt = JSONCoding.encode(Receipt(
+        let receipt = Receipt(
             key: facts.key, submissionID: submission.submissionID, unit: unit.id, kind: submission.kind,
             period: facts.period, version: version, replaces: submission.replaces, acceptedAt: acceptedAt,
             sequence: event.sequence
-        ))
-        try db.execute(
-            sql: """
-                INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        ).jsonBytes
+        try db.cachedStatement(sql: """
+            INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
                 submission.submissionID, unit.id, submission.kind.rawValue, facts.period, version, rootID,
                 submission.replaces, Data(submission.body), Data(receipt), Data(factsBody), acceptedAt,
-            ]
-        )
+            ])
         return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
     }
 
     /// Equal JSON values, whatever the key order or spacing.
     private func sameContent(_ stored: [UInt8], _ received: [UInt8]) -> Bool {
-        let decoder = JSONDecoder()
-        guard let a = try? decoder.decode(JSONValue.self, from: Data(stored)),
-              let b = try? decoder.decode(JSONValue.self, from: Data(received))
-        else { return false }
+        guard let a = try? JSONParser.parse(stored), let b = try? JSONParser.parse(received) else { return false }
         return a == b
     }
 
@@ -278,15 +288,9 @@ final class IntakeNode {
     }
 
     private func stats(_ request: Envelope) throws -> Envelope {
-        let (accepted, evaluated, last) = try store.database.read { db in
-            (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission WHERE evaluated_at IS NOT NULL") ?? 0,
-                try store.log.lastSequence(db)
-            )
-        }
+        let last = try store.database.read { try store.log.lastSequence($0) }
         let stats = IntakeStats(
-            accepted: accepted, evaluated: evaluated, pending: dispatcher.pendingCount,
+            accepted: acceptedCount, evaluated: evaluatedCount, pending: dispatcher.pendingCount,
             leased: dispatcher.leasedCount, workers: dispatcher.workerCount, lastSequence: last
         )
         return Envelope(type: .statsReply, correlation: request.correlation, body: JSONCoding.encode(stats))
@@ -348,14 +352,14 @@ final class IntakeNode {
         guard !acknowledged.isEmpty || !joined.isEmpty else { return }
         let now = StoreDatabase.timestamp()
         var newEvents: [Event] = []
+        var marked = 0
         try store.database.write { db in
             newEvents = []
-            for chunk in stride(from: 0, to: acknowledged.count, by: 500).map({ Array(acknowledged[$0..<min($0 + 500, acknowledged.count)]) }) {
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                try db.execute(
-                    sql: "UPDATE submission SET evaluated_at = ? WHERE evaluated_at IS NULL AND id IN (\(placeholders))",
-                    arguments: StatementArguments([now]) + StatementArguments(chunk)
-                )
+            marked = 0
+            let statement = try db.cachedStatement(sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
+            for id in acknowledged {
+                try statement.execute(arguments: [now, id])
+                marked += db.changesCount
             }
             for ready in joined {
                 try db.execute(
@@ -370,6 +374,7 @@ final class IntakeNode {
             }
         }
         for id in acknowledged { payloads[id] = nil }
+        evaluatedCount += marked
         for ready in joined { announced[ready.worker] = ready }
         try events.publish(newEvents)
     }

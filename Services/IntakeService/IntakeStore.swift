@@ -77,7 +77,7 @@ struct IntakeStore {
     }
 
     func find(_ submissionID: String, _ db: Database) throws -> StoredSubmission? {
-        try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE submission_id = ?", arguments: [submissionID])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM submission WHERE submission_id = ?"), arguments: [submissionID])
             .map(StoredSubmission.init(row:))
     }
 

@@ -32,10 +32,9 @@ struct InboxStore: EventApplier {
         guard event.type == .submissionEvaluated else { return }
         let evaluation = try JSONCoding.decode(Evaluation.self, from: event.body)
         let notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
-        try db.execute(
-            sql: "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            arguments: [notice.key, notice.unit, notice.title, notice.body, notice.createdAt]
-        )
+        try db.cachedStatement(
+            sql: "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
+        ).execute(arguments: [notice.key, notice.unit, notice.title, notice.body, notice.createdAt])
     }
 
     /// The result notice of an evaluation.

@@ -31,34 +31,32 @@ struct ReportStore: EventApplier {
     func apply(_ event: Event, in db: Database) throws {
         switch event.type {
         case .submissionReceived:
-            let facts = try JSONCoding.decode(SubmissionFacts.self, from: event.body)
+            let facts: SubmissionFacts
+            do { facts = try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
+                throw WireError(.badRequest, "submission.received \(event.sequence) of \(event.producer): \(error)")
+            }
             try upsert(facts, db)
         case .submissionEvaluated:
-            let evaluation = try JSONCoding.decode(Evaluation.self, from: event.body)
+            let evaluation = try EvaluationOutline(body: event.body)
             let facts = evaluation.submission
             try upsert(facts, db)
             // An evaluation of an older version arriving late does not override the newer one.
-            try db.execute(
-                sql: """
-                    UPDATE report_submission SET outcome = ?, evaluated_version = ?
-                    WHERE root = ? AND version = ?
-                    """,
-                arguments: [evaluation.outcome.rawValue, facts.version, facts.root, facts.version]
-            )
+            try db.cachedStatement(sql: """
+                UPDATE report_submission SET outcome = ?, evaluated_version = ?
+                WHERE root = ? AND version = ?
+                """).execute(arguments: [evaluation.outcome.rawValue, facts.version, facts.root, facts.version])
         default:
             break
         }
     }
 
     private func upsert(_ facts: SubmissionFacts, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (root) DO UPDATE SET version = excluded.version
-                WHERE excluded.version > report_submission.version
-                """,
-            arguments: [facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period, facts.version]
+        try db.cachedStatement(sql: """
+            INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (root) DO UPDATE SET version = excluded.version
+            WHERE excluded.version > report_submission.version
+            """).execute(arguments: [facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period, facts.version]
         )
     }
 

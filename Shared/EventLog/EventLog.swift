@@ -43,10 +43,8 @@ public struct EventLog: Sendable {
 
     /// Appends an event in the caller's transaction and returns it with its sequence.
     public func append(_ type: EventType, body: [UInt8], recordedAt: String, in db: Database) throws -> Event {
-        try db.execute(
-            sql: "INSERT INTO event_log (type, body, recorded_at) VALUES (?, ?, ?)",
-            arguments: [type.rawValue, Data(body), recordedAt]
-        )
+        try db.cachedStatement(sql: "INSERT INTO event_log (type, body, recorded_at) VALUES (?, ?, ?)")
+            .execute(arguments: [type.rawValue, Data(body), recordedAt])
         return Event(producer: producer, sequence: UInt64(db.lastInsertedRowID), type: type, body: body)
     }
 

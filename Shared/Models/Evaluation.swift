@@ -54,3 +54,47 @@ public struct CriterionOutcome: Codable, Sendable, Equatable {
         self.reason = reason
     }
 }
+
+extension Evaluation {
+    /// The same bytes as ``JSONCoding/encode(_:)``, written without `JSONEncoder` (hot path).
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter(capacity: 1024)
+        writer.beginObject()
+        writer.key("criteria")
+        writer.beginArray()
+        for outcome in criteria {
+            writer.beginObject()
+            writer.field("criterion", outcome.criterion)
+            writer.field("met", outcome.met)
+            writer.field("reason", outcome.reason)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("criteria_set", criteriaSet)
+        writer.field("evaluated_at", evaluatedAt)
+        writer.field("outcome", outcome.rawValue)
+        writer.key("submission")
+        submission.write(to: &writer)
+        writer.field("summary", summary)
+        writer.field("worker", worker)
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+/// What subscribers that only count need of an evaluation, read without decoding the reasons.
+public struct EvaluationOutline: Sendable, Equatable {
+    public let submission: SubmissionFacts
+    public let outcome: Evaluation.Outcome
+
+    /// Reads the outline from an `submission.evaluated` event body.
+    public init(body: [UInt8]) throws(WireError) {
+        let json: JSONValue
+        do { json = try JSONParser.parse(body) } catch { throw WireError(.badRequest, "evaluation body: \(error)") }
+        guard let submission = json.object?["submission"],
+              let outcome = json.object?["outcome"]?.string.flatMap(Evaluation.Outcome.init(rawValue:))
+        else { throw WireError(.badRequest, "not an Evaluation object") }
+        self.submission = try SubmissionFacts(json: submission)
+        self.outcome = outcome
+    }
+}

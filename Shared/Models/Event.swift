@@ -36,7 +36,9 @@ public struct Event: Sendable, Equatable {
 
     /// Decodes the sequence, type and body frames of an event of `producer`.
     public init(producer: String, sequenceFrame: Frame, typeFrame: Frame, body: Frame) throws(WireError) {
-        guard let text = String(validating: sequenceFrame, as: UTF8.self), let sequence = UInt64(text), sequence > 0 else {
+        guard sequenceFrame.first != UInt8(ascii: "0"), sequenceFrame.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              let sequence = UInt64(String(decoding: sequenceFrame, as: UTF8.self)), sequence > 0
+        else {
             throw WireError(.badRequest, "event sequence must be a positive decimal number")
         }
         guard let type = String(validating: typeFrame, as: UTF8.self), !type.isEmpty else {
@@ -63,7 +65,8 @@ public enum PublishedMessage: Sendable, Equatable {
         if frames[1] == Event.publishedEventMarker, frames.count == 6 {
             self = .event(try Event(producer: producer, sequenceFrame: frames[3], typeFrame: frames[4], body: frames[5]))
         } else if frames[1] == Event.publishedHeartbeatMarker, frames.count == 4,
-                  let text = String(validating: frames[3], as: UTF8.self), let last = UInt64(text)
+                  !frames[3].isEmpty, frames[3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let last = UInt64(String(decoding: frames[3], as: UTF8.self))
         {
             self = .heartbeat(producer: producer, lastSequence: last)
         } else {

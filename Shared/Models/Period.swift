@@ -15,8 +15,8 @@ public struct Period: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Parses `YYYY` or `YYYY-H1`/`YYYY-H2`; `nil` for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts[0].count == 4, parts[0].allSatisfy(\.isASCII),
-              let year = Int(parts[0])
+        guard (1...2).contains(parts.count), parts[0].count == 4,
+              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[0].first != "0", let year = Int(parts[0])
         else { return nil }
         if parts.count == 2 {
             guard parts[1] == "H1" || parts[1] == "H2" else { return nil }

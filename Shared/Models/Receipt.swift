@@ -37,3 +37,22 @@ public struct Receipt: Codable, Sendable, Equatable {
         case acceptedAt = "accepted_at"
     }
 }
+
+extension Receipt {
+    /// The same bytes as ``JSONCoding/encode(_:)``, written without `JSONEncoder` (hot path).
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("accepted_at", acceptedAt)
+        writer.field("key", key)
+        writer.field("kind", kind.rawValue)
+        writer.field("period", period)
+        writer.field("replaces", replaces)
+        writer.field("sequence", sequence)
+        writer.field("submission_id", submissionID)
+        writer.field("unit", unit)
+        writer.field("version", version)
+        writer.endObject()
+        return writer.bytes
+    }
+}

@@ -27,10 +27,10 @@ public struct SubmissionValidator: Sendable {
         }
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            root = try JSONParser.parse(body)
         } catch {
             return .failure(Rejection(submissionID: nil, problems: [
-                Problem(field: "", code: .malformedJSON, message: "Nội dung không phải JSON hợp lệ (UTF-8): \(Self.describe(error))."),
+                Problem(field: "", code: .malformedJSON, message: "Nội dung không phải JSON hợp lệ (UTF-8): lỗi tại byte \(error.offset) (\(error.reason))."),
             ]))
         }
         guard let object = root.object else {
@@ -40,7 +40,7 @@ public struct SubmissionValidator: Sendable {
         }
         var problems: [Problem] = []
         for name in object.keys.sorted() where !Self.topLevelFields.contains(name) {
-            problems.append(Problem(field: name, code: .unknownField, message: "Trường “\(name)” không có trong mẫu báo cáo; hãy bỏ trường này."))
+            problems.append(Problem(field: name, code: .unknownField, message: "Trường “\(Self.clip(name))” không có trong mẫu báo cáo; hãy bỏ trường này."))
         }
 
         let submissionID = requiredString(object, "submission_id", "mã báo cáo", &problems)
@@ -191,13 +191,6 @@ public struct SubmissionValidator: Sendable {
     /// Keeps echoed user input short in messages.
     static func clip(_ text: String) -> String {
         text.count > 60 ? String(text.prefix(60)) + "…" : text
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-        }
-        return "\(error)"
     }
 }
 

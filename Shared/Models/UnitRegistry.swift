@@ -35,13 +35,14 @@ public struct UnitRegistry: Sendable {
             var seen: Set<String> = []
             var current: Unit? = unit
             var area: String?
+            // Walk to the root: the first district on the way is the area, the root otherwise.
             while let node = current {
                 guard seen.insert(node.id).inserted else {
                     problems.append("unit \(unit.id) is in a parent cycle")
                     break
                 }
-                if node.kind == .district { area = node.id; break }
-                if node.parent == nil { area = node.id }
+                if node.kind == .district, area == nil { area = node.id }
+                if node.parent == nil, area == nil { area = node.id }
                 current = node.parent.flatMap { units[$0] }
             }
             areas[unit.id] = area ?? unit.id

@@ -8,6 +8,8 @@ import CZeroMQ
 /// messages matter.
 public final class Socket {
     let handle: UnsafeMutableRawPointer
+    /// Keeps the context alive while the socket is open (`zmq_ctx_term` waits for open sockets).
+    private let context: Context
     /// The socket's pattern.
     public let type: SocketType
     private var isClosed = false
@@ -17,6 +19,7 @@ public final class Socket {
             throw ZeroMQError.last("zmq_socket \(type)")
         }
         self.handle = handle
+        self.context = context
         self.type = type
     }
 
