@@ -93,6 +93,9 @@ final class EvaluationWorker {
         }
         try sendReady()
         try reactor.run()
+        // Every lease received was evaluated, stored and acknowledged in its batch; say goodbye so
+        // intake gives anything still in flight to other workers at once.
+        try intake.send(Envelope(type: .disconnect).frames, dontWait: true)
         logger.info("evaluation worker stopping", metadata: ["worker": "\(configuration.workerID)"])
     }
 

@@ -264,10 +264,11 @@ final class IntakeNode {
         return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
     }
 
-    /// Equal JSON values, whatever the key order or spacing.
+    /// Equal JSON values, whatever the key order or spacing, with `null` members counting as absent
+    /// (as the validator treats them).
     private func sameContent(_ stored: [UInt8], _ received: [UInt8]) -> Bool {
         guard let a = try? JSONParser.parse(stored), let b = try? JSONParser.parse(received) else { return false }
-        return a == b
+        return a.withoutNullMembers == b.withoutNullMembers
     }
 
     private func status(_ request: Envelope) throws -> Envelope {
@@ -335,12 +336,20 @@ final class IntakeNode {
                     logger.warning("ack with a malformed lease id")
                     continue
                 }
-                if dispatcher.acknowledged(id, by: peer) { acknowledged.append(id) } else {
-                    // Already acknowledged (by this worker or another after a lease expired): nothing to do.
-                    acknowledged.append(id)
+                switch dispatcher.acknowledged(id, by: peer) {
+                case .completed: acknowledged.append(id)
+                case .refused:
+                    logger.warning("refused an ack for a submission this worker was never leased", metadata: ["lease": "\(id)"])
+                    let error = WireError(.badRequest, "lease \(id) was not given to this worker")
+                    try sendToWorker(request.replyFrames(Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))))
                 }
+            case .disconnect:
+                dispatcher.leave(peer: peer)
+                logger.info("worker left; its leases go to others")
             default:
                 logger.warning("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
+                let error = WireError(.unknownType, "the work endpoint takes ready, heartbeat, ack and disconnect, not \(request.envelope.type)")
+                try sendToWorker(request.replyFrames(Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))))
             }
         }
         try record(acknowledged: acknowledged, joined: joined)

@@ -3,8 +3,10 @@ import DequeModule
 /// The lease bookkeeping of intake's work endpoint (zguide "Paranoid Pirate"), without sockets.
 ///
 /// Workers announce credit (how many leases they can hold); pending submissions are leased to the
-/// worker with the most credit; a lease has a deadline, and a worker that misses heartbeats loses
-/// its leases. Expired leases go back to the front of the queue for another worker.
+/// worker with the most credit; a lease has a deadline, and a worker that misses heartbeats or says
+/// `disconnect` loses its leases. Expired leases go back to the front of the queue for another
+/// worker, and their credit back to the worker that held them. Only a worker that was given a lease
+/// can acknowledge it.
 public struct WorkDispatcher: Sendable {
     public struct Lease: Sendable, Equatable {
         public let submission: Int64
@@ -18,6 +20,14 @@ public struct WorkDispatcher: Sendable {
         var expiry: ContinuousClock.Instant
     }
 
+    /// What an acknowledgement meant.
+    public enum Acknowledgement: Sendable, Equatable {
+        /// The first acknowledgement of a submission by a worker that was leased it: record it.
+        case completed
+        /// The peer holds no lease on this submission (never had one, or it was already acknowledged).
+        case refused
+    }
+
     /// How long a worker may hold a lease before it goes to another worker.
     public let leaseDuration: Duration
     /// How long a worker may stay silent before it counts as gone.
@@ -27,6 +37,8 @@ public struct WorkDispatcher: Sendable {
     private var queue: Deque<Int64> = []
     private var queued: Set<Int64> = []
     private(set) var leases: [Int64: Lease] = [:]
+    /// Every peer a not-yet-acknowledged submission was leased to (a late ack from an earlier holder counts).
+    private var holders: [Int64: Set<[UInt8]>] = [:]
 
     public init(leaseDuration: Duration, workerTimeout: Duration) {
         self.leaseDuration = leaseDuration
@@ -59,16 +71,22 @@ public struct WorkDispatcher: Sendable {
         return true
     }
 
-    /// A worker acknowledged `submission`. Returns `true` if that closed a live lease (first acknowledgement).
-    public mutating func acknowledged(_ submission: Int64, by peer: [UInt8]) -> Bool {
-        if workers[peer] != nil { workers[peer]?.credit += 1 }
-        if leases.removeValue(forKey: submission) != nil { return true }
-        // Acknowledged after its lease expired and went back to the queue: done all the same.
-        if queued.remove(submission) != nil {
-            queue.removeAll { $0 == submission }
-            return true
+    /// A worker is leaving: its leases go back to the queue now rather than after its timeout.
+    public mutating func leave(peer: [UInt8]) {
+        guard workers.removeValue(forKey: peer) != nil else { return }
+        requeue(leases.values.filter { $0.worker == peer })
+    }
+
+    /// A worker acknowledged `submission` after storing its result.
+    public mutating func acknowledged(_ submission: Int64, by peer: [UInt8]) -> Acknowledgement {
+        guard holders[submission]?.contains(peer) == true else { return .refused }
+        holders[submission] = nil
+        if let lease = leases.removeValue(forKey: submission), lease.worker == peer {
+            workers[peer]?.credit += 1
         }
-        return false
+        // Acknowledged after its lease expired and went back to the queue: done all the same.
+        if queued.remove(submission) != nil { queue.removeAll { $0 == submission } }
+        return .completed
     }
 
     /// Leases as many queued submissions as workers have credit for.
@@ -81,6 +99,7 @@ public struct WorkDispatcher: Sendable {
             workers[peer]?.credit -= 1
             let lease = Lease(submission: submission, worker: peer, deadline: now.advanced(by: leaseDuration))
             leases[submission] = lease
+            holders[submission, default: []].insert(peer)
             assigned.append(lease)
         }
         return assigned
@@ -91,11 +110,16 @@ public struct WorkDispatcher: Sendable {
     public mutating func expire(now: ContinuousClock.Instant) -> [String] {
         let gone = workers.filter { $0.value.expiry <= now }
         for peer in gone.keys { workers[peer] = nil }
-        let expired = leases.values.filter { $0.deadline <= now || gone[$0.worker] != nil }.sorted { $0.submission > $1.submission }
-        for lease in expired {
+        requeue(leases.values.filter { $0.deadline <= now || gone[$0.worker] != nil })
+        return gone.values.map(\.id)
+    }
+
+    private mutating func requeue(_ expired: [Lease]) {
+        for lease in expired.sorted(by: { $0.submission > $1.submission }) {
             leases[lease.submission] = nil
+            // The holder's slot is free again as far as we know; a late ack still counts but adds no credit.
+            workers[lease.worker]?.credit += 1
             if queued.insert(lease.submission).inserted { queue.prepend(lease.submission) }
         }
-        return gone.values.map(\.id)
     }
 }

@@ -30,7 +30,7 @@ struct InboxStore: EventApplier {
 
     func apply(_ event: Event, in db: Database) throws {
         guard event.type == .submissionEvaluated else { return }
-        let evaluation = try JSONCoding.decode(Evaluation.self, from: event.body)
+        let evaluation = try Evaluation(body: event.body)
         let notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
         try db.cachedStatement(
             sql: "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"

@@ -134,7 +134,7 @@ public final class RequestClient {
                     timings[index] = Timing(latency: received - sent.firstSent, tries: sent.tries)
                     switch reply.type {
                     case .receipt:
-                        if let receipt = try? JSONCoding.decode(Receipt.self, from: reply.body) {
+                        if let json = try? JSONParser.parse(reply.body), let receipt = try? Receipt(json: json) {
                             outcomes[index] = .receipt(receipt)
                         } else {
                             outcomes[index] = .failed("unreadable receipt")

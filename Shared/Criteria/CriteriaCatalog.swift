@@ -47,7 +47,10 @@ public struct CriteriaCatalog: Sendable {
     /// The newest version of the set that judges this unit kind's submission kind in `year`.
     public func set(for unitKind: UnitKind, _ submissionKind: SubmissionKind, year: Int) -> CriteriaSet? {
         sets.filter { $0.applies(to: unitKind, submissionKind, year: year) }
-            .max { ($0.validFromYear, $0.version) < ($1.validFromYear, $1.version) }
+            .max { a, b in
+                a.validFromYear != b.validFromYear
+                    ? a.validFromYear < b.validFromYear : a.versionOrder.lexicographicallyPrecedes(b.versionOrder)
+            }
     }
 }
 

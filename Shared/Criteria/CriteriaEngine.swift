@@ -38,7 +38,8 @@ public enum CriteriaEngine {
             let finding = "\(format(share))% \(label) (\(numerator)/\(denominator)), yêu cầu \(format(percent))%"
             return (share + 1e-9 >= percent, finding)
         case .noneOf(let field, let codes):
-            let reported = (data[field]?.array ?? []).compactMap(\.string).filter { codes[$0] != nil }
+            guard let items = data[field]?.array else { return (false, "báo cáo chưa nêu tình hình các vụ việc thuộc danh mục") }
+            let reported = items.compactMap(\.string).filter { codes[$0] != nil }
             guard !reported.isEmpty else { return (true, "không xảy ra vụ việc nào thuộc danh mục") }
             let names = reported.map { codes[$0] ?? $0 }.joined(separator: "; ")
             return (false, "đã xảy ra: \(names)")

@@ -21,6 +21,9 @@ public struct CriteriaSet: Codable, Sendable, Equatable {
     public let note: String?
     public let criteria: [Criterion]
 
+    /// Versions compare as numbers, part by part: "10" is newer than "9", "2.1" newer than "2".
+    var versionOrder: [Int] { version.split(separator: ".").map { Int($0) ?? 0 } }
+
     /// `id@version`, as stored with every result.
     public var reference: String { "\(id)@\(version)" }
 

@@ -6,8 +6,9 @@ import ZeroMQ
 
 /// Applies one event to a subscriber's store, inside the transaction that also records the checkpoint.
 ///
-/// Applying must be idempotent per event only in the sense that it is never asked twice: the
-/// subscriber guarantees each (producer, sequence) is applied once.
+/// The subscriber asks for each (producer, sequence) once. An event the applier cannot use (a body
+/// that does not decode) must throw a `WireError` before writing anything: the subscriber then sets
+/// it aside in `subscriber_quarantine`, logs it, and goes on. Any other error stops the service.
 public protocol EventApplier {
     func apply(_ event: Event, in db: Database) throws
 }
@@ -65,6 +66,14 @@ public final class EventSubscriber {
                     replay_endpoint TEXT PRIMARY KEY,
                     publish_endpoint TEXT NOT NULL,
                     producer TEXT NOT NULL
+                );
+                CREATE TABLE subscriber_quarantine (
+                    producer TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    problem TEXT NOT NULL,
+                    PRIMARY KEY (producer, sequence)
                 );
                 """)
         }
@@ -214,38 +223,60 @@ public final class EventSubscriber {
             guard let pending = link.pending, reply.correlation == Array(String(pending.correlation).utf8) else {
                 continue  // an answer to a request we already gave up on
             }
+            if reply.type == .describeReply || link.producer == nil {
+                // Until the producer is described the describe stays pending, so a late retry asks again.
+                guard reply.type == .describeReply, let description = try? JSONCoding.decode(ProducerDescription.self, from: reply.body) else {
+                    logger.warning("unusable answer to describe; will ask again", metadata: ["endpoint": "\(link.source.replay)", "type": "\(reply.type)"])
+                    continue
+                }
+                link.pending = nil
+                try described(description, by: link)
+                continue
+            }
             link.pending = nil
             switch reply.type {
-            case .describeReply:
-                let description = try? JSONCoding.decode(ProducerDescription.self, from: reply.body)
-                guard let description else { continue }
-                link.producer = description.producer
-                if let previous = linksByProducer[description.producer], previous !== link {
-                    try forget(previous)
-                }
-                linksByProducer[description.producer] = link
-                var cursor = cursors[description.producer] ?? ProducerCursor(producer: description.producer, lastApplied: 0)
-                let from = cursor.logEnds(at: description.lastSequence)
-                cursors[description.producer] = cursor
-                logger.info("producer described", metadata: [
-                    "producer": "\(description.producer)", "last": "\(description.lastSequence)", "applied": "\(cursor.lastApplied)",
-                ])
-                if let from { try requestReplay(description.producer, from: from) }
             case .replayBatch:
-                try takeBatch(reply, from: link)
+                do {
+                    try takeBatch(reply, from: link)
+                } catch let error as WireError {
+                    logger.error("malformed replay batch; will ask again", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
+                    if let producer = link.producer { cursors[producer]?.abandonCatchUp() }
+                }
             case .error:
                 let error = try? JSONCoding.decode(WireError.self, from: reply.body)
-                logger.warning("replay refused", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error.map { "\($0)" } ?? "?")"])
+                logger.error("replay refused; will ask again", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error.map { "\($0)" } ?? "?")"])
+                if let producer = link.producer { cursors[producer]?.abandonCatchUp() }
             default:
                 logger.warning("unexpected reply on replay endpoint", metadata: ["type": "\(reply.type)"])
             }
         }
     }
 
+    /// A replay endpoint said which producer it serves: follow it, catching up if behind.
+    private func described(_ description: ProducerDescription, by link: Link) throws {
+        if let applied = cursors[description.producer]?.lastApplied, applied > description.lastSequence {
+            logger.error("producer's log ends before what this subscriber applied: was its store replaced?", metadata: [
+                "producer": "\(description.producer)", "log_ends": "\(description.lastSequence)", "applied": "\(applied)",
+            ])
+        }
+        link.producer = description.producer
+        if let previous = linksByProducer[description.producer], previous !== link {
+            try forget(previous)
+        }
+        linksByProducer[description.producer] = link
+        var cursor = cursors[description.producer] ?? ProducerCursor(producer: description.producer, lastApplied: 0)
+        let from = cursor.logEnds(at: description.lastSequence)
+        cursors[description.producer] = cursor
+        logger.info("producer described", metadata: [
+            "producer": "\(description.producer)", "last": "\(description.lastSequence)", "applied": "\(cursor.lastApplied)",
+        ])
+        if let from { try requestReplay(description.producer, from: from) }
+    }
+
     private func takeBatch(_ reply: Envelope, from link: Link) throws {
         let header = try JSONCoding.decode(ReplayBatchHeader.self, from: reply.body)
         guard link.producer == header.producer, var cursor = cursors[header.producer] else { return }
-        guard reply.attachments.count == header.count * 3 else {
+        guard header.count >= 0, reply.attachments.count.isMultiple(of: 3), reply.attachments.count / 3 == header.count else {
             throw WireError(.badFrameCount, "replay batch of \(header.count) events has \(reply.attachments.count) frames")
         }
         var events: [Event] = []
@@ -292,7 +323,21 @@ public final class EventSubscriber {
         try database.write { db in
             var last: [String: UInt64] = [:]
             for event in events {
-                try applier.apply(event, in: db)
+                do {
+                    // A savepoint per event, so an event set aside leaves nothing half-written.
+                    try db.inSavepoint {
+                        try applier.apply(event, in: db)
+                        return .commit
+                    }
+                } catch let problem as WireError {
+                    logger.error("event set aside: its body cannot be used", metadata: [
+                        "producer": "\(event.producer)", "sequence": "\(event.sequence)", "type": "\(event.type)", "error": "\(problem)",
+                    ])
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO subscriber_quarantine (producer, sequence, type, body, problem) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [event.producer, Int64(event.sequence), event.type.rawValue, Data(event.body), problem.description]
+                    )
+                }
                 last[event.producer] = event.sequence
                 if event.type == .producerAnnounced,
                    let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)

@@ -64,6 +64,9 @@ public struct ProducerCursor: Sendable, Equatable {
         return (apply, isCatchingUp ? lastApplied + 1 : nil)
     }
 
-    /// Forgets a pending catch-up (the replay request is to be sent again).
-    public var resumeFrom: UInt64 { lastApplied + 1 }
+    /// Gives up the current catch-up (the producer refused or garbled it): the next live event or
+    /// heartbeat past `lastApplied` starts a new one.
+    public mutating func abandonCatchUp() {
+        isCatchingUp = false
+    }
 }

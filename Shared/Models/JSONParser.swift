@@ -253,5 +253,10 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible {
     /// English reason.
     public let reason: String
 
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
+
     public var description: String { "\(reason) at byte \(offset)" }
 }

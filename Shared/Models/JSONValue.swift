@@ -33,6 +33,18 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         return value
     }
 
+    /// The value with every `null` object member removed, at any depth (a `null` member means "absent").
+    public var withoutNullMembers: JSONValue {
+        switch self {
+        case .object(let members):
+            .object(members.compactMapValues { $0 == .null ? nil : $0.withoutNullMembers })
+        case .array(let items):
+            .array(items.map(\.withoutNullMembers))
+        default:
+            self
+        }
+    }
+
     /// A short English name of the value's JSON type, for error messages.
     public var typeName: String {
         switch self {

@@ -75,10 +75,11 @@ public struct JSONWriter {
         bytes.append(contentsOf: "null".utf8)
     }
 
-    /// Writes `"key":"value"`, or `"key":null` for `nil`.
+    /// Writes `"key":"value"`; writes nothing for `nil`, as synthesized `Encodable` does.
     public mutating func field(_ name: String, _ value: String?) {
+        guard let value else { return }
         key(name)
-        if let value { string(value) } else { null() }
+        string(value)
     }
 
     public mutating func field<T: BinaryInteger>(_ name: String, _ value: T) {

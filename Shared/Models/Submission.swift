@@ -25,12 +25,6 @@ public struct Submission: Sendable, Equatable {
         self.body = body
     }
 
-    /// Same submission id, unit, kind, period, correction target and data: a resend, not a conflict.
-    public func hasSameContent(as other: Submission) -> Bool {
-        submissionID == other.submissionID && unit == other.unit && kind == other.kind && period == other.period
-            && replaces == other.replaces && data == other.data
-    }
-
     /// Largest body intake accepts, in bytes.
     public static let maximumBodySize = 64 * 1024
     /// Longest submission id, in bytes.

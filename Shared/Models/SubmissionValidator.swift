@@ -77,10 +77,14 @@ public struct SubmissionValidator: Sendable {
 
         var replaces: String?
         if let value = object["replaces"], value != .null {
-            if let text = value.string, !text.isEmpty {
-                replaces = text
+            if let text = value.string {
+                if text.isEmpty {
+                    problems.append(Problem(field: "replaces", code: .invalidValue, message: "Trường “replaces” (mã báo cáo được thay thế) không được rỗng; bỏ trường này nếu không thay thế báo cáo nào."))
+                } else {
+                    replaces = text
+                }
             } else {
-                problems.append(Problem(field: "replaces", code: .wrongType, message: "Trường “replaces” (mã báo cáo được thay thế) phải là chuỗi khác rỗng."))
+                problems.append(Problem(field: "replaces", code: .wrongType, message: "Trường “replaces” (mã báo cáo được thay thế) phải là chuỗi, nhận được \(value.typeName)."))
             }
         }
 
@@ -160,8 +164,9 @@ public struct SubmissionValidator: Sendable {
                 }
             case .text(let maxLength):
                 if let text = value.string {
-                    if text.count > maxLength {
-                        problems.append(Problem(field: path, code: .invalidValue, message: "Trường “\(spec.name)” (\(spec.label)) dài \(text.count) ký tự, tối đa \(maxLength)."))
+                    let length = text.unicodeScalars.count
+                    if length > maxLength {
+                        problems.append(Problem(field: path, code: .invalidValue, message: "Trường “\(spec.name)” (\(spec.label)) dài \(length) ký tự, tối đa \(maxLength)."))
                     }
                 } else {
                     problems.append(Problem(field: path, code: .wrongType, message: "Trường “\(spec.name)” (\(spec.label)) phải là chuỗi, nhận được \(value.typeName)."))

@@ -3,28 +3,14 @@ import Testing
 
 @Suite("Submission")
 struct SubmissionTests {
-    static func submission(data: [String: JSONValue] = ["households_total": .number(10)], body: String = "{}")
-        -> Submission
-    {
-        Submission(
-            submissionID: "s-1", unit: "U", kind: .selfAssessment, period: Period(year: 2025), replaces: nil,
-            data: data,
-            body: bytes(body)
-        )
-    }
-
-    @Test("a resend with other whitespace has the same content; other data does not")
-    func hasSameContent() {
-        let original = Self.submission(body: #"{"a": 1}"#)
-        #expect(original.hasSameContent(as: Self.submission(body: #"{ "a" : 1 }"#)))
-        #expect(!original.hasSameContent(as: Self.submission(data: ["households_total": .number(11)])))
-        #expect(
-            !original.hasSameContent(
-                as: Submission(
-                    submissionID: "s-1", unit: "U", kind: .selfAssessment, period: Period(year: 2025, half: 1),
-                    replaces: nil,
-                    data: original.data, body: original.body
-                )))
+    @Test("content comparison for resends: key order and spacing do not matter, null members count as absent")
+    func sameContentIgnoresNullMembers() throws {
+        let original = try JSONParser.parse(bytes(#"{"a": 1, "data": {"x": true}}"#))
+        let resent = try JSONParser.parse(bytes(#"{ "data" : {"x": true, "y": null}, "a": 1, "replaces": null }"#))
+        let changed = try JSONParser.parse(bytes(#"{"a": 1, "data": {"x": false}}"#))
+        #expect(original.withoutNullMembers == resent.withoutNullMembers)
+        #expect(original.withoutNullMembers != changed.withoutNullMembers)
+        #expect(JSONValue.array([.null]).withoutNullMembers == .array([.null]))
     }
 
     @Test("only the six-monthly report is half-yearly, and every kind has a Vietnamese name")

@@ -252,7 +252,7 @@ struct SubmissionValidatorTests {
         #expect(try validator.validate(Self.body(id: String(id))).get().submissionID == String(id))
     }
 
-    @Test("wrong JSON types at the top level are wrong_type")
+    @Test("wrong JSON types at the top level are wrong_type; an empty replaces is invalid_value")
     func invalid_topLevelTypes() {
         let body = bytes(
             #"""
@@ -262,7 +262,7 @@ struct SubmissionValidatorTests {
         #expect(
             found(body) == [
                 "submission_id wrong_type", "unit wrong_type", "kind wrong_type", "period wrong_type",
-                "replaces wrong_type", "data not_an_object",
+                "replaces invalid_value", "data not_an_object",
             ])
     }
 

@@ -17,6 +17,8 @@ struct EvaluationCommand: AsyncParsableCommand {
     @Option(help: "Intake's work endpoint.") var intake = "tcp://127.0.0.1:7102"
     @Option(help: "PUB endpoint of this worker's event log (port 0: any free port).") var publish = "tcp://127.0.0.1:0"
     @Option(help: "ROUTER endpoint for replay of this worker's event log.") var replay = "tcp://127.0.0.1:0"
+    @Option(help: "PUB endpoint as subscribers on other hosts reach it (default: as bound).") var advertisePublish: String?
+    @Option(help: "Replay endpoint as subscribers on other hosts reach it (default: as bound).") var advertiseReplay: String?
     @Option(help: "Directory of criteria set files (JSON).") var criteria = "data/criteria"
     @Option(help: "Most leases held at once.") var capacity = 256
 
@@ -31,6 +33,8 @@ struct EvaluationCommand: AsyncParsableCommand {
             replayEndpoint: replay, catalog: try CriteriaCatalog.load(directory: URL(fileURLWithPath: criteria))
         )
         configuration.capacity = capacity
+        configuration.advertisedPublish = advertisePublish
+        configuration.advertisedReplay = advertiseReplay
         let service = EvaluationService.make(configuration: configuration, context: try Context(), logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
     }
