@@ -20,6 +20,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Use a running intake at this submissions endpoint instead of starting services.") var intake: String?
     @Option(help: "Unit registry file.") var registry = "data/units/tuyen-quang.json"
     @Option(help: "Criteria sets directory.") var criteria = "data/criteria"
+    @Flag(help: "Also start reporting and notification on the same machine (by default only the agency node's intake and workers, which the figures measure).")
+    var subscribers = false
     @Flag(help: "Keep the temporary data directories and logs.") var keep = false
 
     func validate() throws {
@@ -41,8 +43,10 @@ struct BenchCommand: ParsableCommand {
             cluster = started
             let node = try started.startIntake()
             for index in 1...workers { _ = try started.startWorker(id: "bench-worker-\(index)", intake: node) }
-            _ = try started.startSubscriber("antq-reporting", name: "reporting", following: [node])
-            _ = try started.startSubscriber("antq-notification", name: "notification", following: [node])
+            if subscribers {
+                _ = try started.startSubscriber("antq-reporting", name: "reporting", following: [node])
+                _ = try started.startSubscriber("antq-notification", name: "notification", following: [node])
+            }
             endpoint = node.endpoints["submissions"] ?? ""
             print("services started under \(root.path)")
         }
@@ -109,7 +113,7 @@ struct BenchCommand: ParsableCommand {
         let figures: [String: Double] = [
             "submissions": Double(submissions), "accepted": Double(accepted), "failed": Double(failed),
             "evaluated": Double(after.evaluated - before.evaluated), "workers": Double(intake == nil ? workers : after.workers),
-            "clients": Double(clients), "offered_rate": Double(rate),
+            "clients": Double(clients), "offered_rate": Double(rate), "subscribers": subscribers ? 2 : 0,
             "receipts_per_s": (Double(accepted) / receiptSeconds).rounded(),
             "evaluated_per_s": (Double(after.evaluated - before.evaluated) / evaluationSeconds).rounded(),
             "p50_receipt_ms": (percentile(0.50) * 100).rounded() / 100,

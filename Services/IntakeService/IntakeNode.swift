@@ -21,6 +21,9 @@ final class IntakeNode {
     private let work: Socket
     private let events: EventLogEndpoints
     private var dispatcher: WorkDispatcher
+    /// Worker connections by ROUTER identity, numbered for the dispatcher, and back.
+    private var peerNumbers: [[UInt8]: WorkDispatcher.Peer] = [:]
+    private var peerIdentities: [WorkDispatcher.Peer: [UInt8]] = [:]
     private var payloads: [Int64: (facts: [UInt8], body: [UInt8])] = [:]
     private var announced: [String: WorkerReady] = [:]
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
@@ -313,7 +316,7 @@ final class IntakeNode {
                 if let reply = error.replyFrames { try sendToWorker(reply) }
                 continue
             }
-            let peer = request.peer
+            let peer = number(request.peer)
             switch request.envelope.type {
             case .ready:
                 guard let ready = try? JSONCoding.decode(WorkerReady.self, from: request.envelope.body) else {
@@ -388,6 +391,15 @@ final class IntakeNode {
         try events.publish(newEvents)
     }
 
+    /// The dispatcher's number for a worker connection's ROUTER identity.
+    private func number(_ identity: [UInt8]) -> WorkDispatcher.Peer {
+        if let known = peerNumbers[identity] { return known }
+        let next = peerNumbers.count + 1
+        peerNumbers[identity] = next
+        peerIdentities[next] = identity
+        return next
+    }
+
     private func dispatch() throws {
         let leases = dispatcher.assign(now: clock.now)
         guard !leases.isEmpty else { return }
@@ -399,7 +411,8 @@ final class IntakeNode {
         for lease in leases {
             guard let payload = payloads[lease.submission] else { continue }
             let envelope = Envelope(type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts, attachments: [payload.body])
-            try sendToWorker([lease.worker] + envelope.frames)
+            guard let identity = peerIdentities[lease.worker] else { continue }
+            try sendToWorker([identity] + envelope.frames)
         }
     }
 
@@ -411,7 +424,8 @@ final class IntakeNode {
 
     private func heartbeatWorkers() throws {
         for peer in dispatcher.workers.keys {
-            try sendToWorker([peer] + Envelope(type: .heartbeat).frames)
+            guard let identity = peerIdentities[peer] else { continue }
+            try sendToWorker([identity] + Envelope(type: .heartbeat).frames)
         }
     }
 

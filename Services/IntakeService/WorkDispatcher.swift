@@ -8,9 +8,12 @@ import DequeModule
 /// worker, and their credit back to the worker that held them. Only a worker that was given a lease
 /// can acknowledge it.
 public struct WorkDispatcher: Sendable {
+    /// A worker connection, numbered by the caller (one number per ROUTER peer identity).
+    public typealias Peer = Int
+
     public struct Lease: Sendable, Equatable {
         public let submission: Int64
-        public let worker: [UInt8]
+        public let worker: Peer
         public let deadline: ContinuousClock.Instant
     }
 
@@ -33,12 +36,12 @@ public struct WorkDispatcher: Sendable {
     /// How long a worker may stay silent before it counts as gone.
     public let workerTimeout: Duration
 
-    private(set) var workers: [[UInt8]: Worker] = [:]
+    private(set) var workers: [Peer: Worker] = [:]
     private var queue: Deque<Int64> = []
     private var queued: Set<Int64> = []
     private(set) var leases: [Int64: Lease] = [:]
     /// Every peer a not-yet-acknowledged submission was leased to (a late ack from an earlier holder counts).
-    private var holders: [Int64: Set<[UInt8]>] = [:]
+    private var holders: [Int64: [Peer]] = [:]
 
     public init(leaseDuration: Duration, workerTimeout: Duration) {
         self.leaseDuration = leaseDuration
@@ -58,27 +61,27 @@ public struct WorkDispatcher: Sendable {
 
     /// A worker said `ready`: it (re)joins with `credit` free slots. Returns whether it is new to this dispatcher.
     @discardableResult
-    public mutating func ready(peer: [UInt8], worker: String, credit: Int, now: ContinuousClock.Instant) -> Bool {
+    public mutating func ready(peer: Peer, worker: String, credit: Int, now: ContinuousClock.Instant) -> Bool {
         let isNew = workers[peer] == nil
         workers[peer] = Worker(id: worker, credit: max(0, credit), expiry: now.advanced(by: workerTimeout))
         return isNew
     }
 
     /// Any message from a worker proves it alive. Returns `false` for a peer that never said `ready`.
-    public mutating func heard(from peer: [UInt8], now: ContinuousClock.Instant) -> Bool {
+    public mutating func heard(from peer: Peer, now: ContinuousClock.Instant) -> Bool {
         guard workers[peer] != nil else { return false }
         workers[peer]?.expiry = now.advanced(by: workerTimeout)
         return true
     }
 
     /// A worker is leaving: its leases go back to the queue now rather than after its timeout.
-    public mutating func leave(peer: [UInt8]) {
+    public mutating func leave(peer: Peer) {
         guard workers.removeValue(forKey: peer) != nil else { return }
         requeue(leases.values.filter { $0.worker == peer })
     }
 
     /// A worker acknowledged `submission` after storing its result.
-    public mutating func acknowledged(_ submission: Int64, by peer: [UInt8]) -> Acknowledgement {
+    public mutating func acknowledged(_ submission: Int64, by peer: Peer) -> Acknowledgement {
         guard holders[submission]?.contains(peer) == true else { return .refused }
         holders[submission] = nil
         if let lease = leases.removeValue(forKey: submission), lease.worker == peer {
@@ -99,7 +102,7 @@ public struct WorkDispatcher: Sendable {
             workers[peer]?.credit -= 1
             let lease = Lease(submission: submission, worker: peer, deadline: now.advanced(by: leaseDuration))
             leases[submission] = lease
-            holders[submission, default: []].insert(peer)
+            holders[submission, default: []].append(peer)
             assigned.append(lease)
         }
         return assigned

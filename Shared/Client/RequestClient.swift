@@ -8,7 +8,7 @@ import ZeroMQ
 /// pipelines many requests with a window of requests in flight.
 public final class RequestClient {
     public let endpoint: String
-    /// How long to wait for an answer before sending again.
+    /// How long to wait for an answer before sending again; doubles with each try (backoff), up to 8×.
     public var timeout: Duration
     /// How many times to send a request before giving up.
     public var tries: Int
@@ -40,6 +40,11 @@ public final class RequestClient {
         socket = try Self.connect(context, endpoint)
     }
 
+    /// How long to wait for an answer to try `attempt` (1-based): `timeout`, then doubled, at most 8×.
+    func patience(forTry attempt: Int) -> Duration {
+        timeout * (1 << min(max(attempt - 1, 0), 3))
+    }
+
     private func correlation() -> Frame {
         defer { nextCorrelation += 1 }
         return Array(String(nextCorrelation).utf8)
@@ -50,7 +55,7 @@ public final class RequestClient {
         let request = Envelope(type: type, correlation: correlation(), body: body)
         for attempt in 1...max(tries, 1) {
             try socket.send(request.frames)
-            let deadline = clock.now.advanced(by: timeout)
+            let deadline = clock.now.advanced(by: patience(forTry: attempt))
             while clock.now < deadline {
                 let poller = Poller()
                 poller.add(socket)
@@ -154,7 +159,7 @@ public final class RequestClient {
                 }
             }
             let later = clock.now
-            var late = inFlight.filter { later - $0.value.lastSent > timeout }.map(\.key).sorted()
+            var late = inFlight.filter { later - $0.value.lastSent > patience(forTry: $0.value.tries) }.map(\.key).sorted()
             guard !late.isEmpty else { continue }
             if later - silentSince > timeout {
                 // Nothing at all came back: reconnect and resend everything in flight.

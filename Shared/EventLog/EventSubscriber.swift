@@ -317,19 +317,34 @@ public final class EventSubscriber {
     // MARK: - Applying
 
     /// Applies events and moves the checkpoints in one transaction.
+    ///
+    /// The whole batch is tried first; if an event cannot be used, the transaction rolls back and the
+    /// batch is applied again with a savepoint per event, so the bad one is set aside cleanly.
     private func commit(_ events: [Event]) throws {
         guard !events.isEmpty else { return }
+        do {
+            try commit(events, isolatingEach: false)
+        } catch is WireError {
+            try commit(events, isolatingEach: true)
+        }
+    }
+
+    private func commit(_ events: [Event], isolatingEach: Bool) throws {
         var announced: [Source] = []
         try database.write { db in
+            announced = []
             var last: [String: UInt64] = [:]
             for event in events {
                 do {
-                    // A savepoint per event, so an event set aside leaves nothing half-written.
-                    try db.inSavepoint {
+                    if isolatingEach {
+                        try db.inSavepoint {
+                            try applier.apply(event, in: db)
+                            return .commit
+                        }
+                    } else {
                         try applier.apply(event, in: db)
-                        return .commit
                     }
-                } catch let problem as WireError {
+                } catch let problem as WireError where isolatingEach {
                     logger.error("event set aside: its body cannot be used", metadata: [
                         "producer": "\(event.producer)", "sequence": "\(event.sequence)", "type": "\(event.type)", "error": "\(problem)",
                     ])
@@ -353,13 +368,10 @@ public final class EventSubscriber {
                 }
             }
             for (producer, sequence) in last {
-                try db.execute(
-                    sql: """
-                        INSERT INTO subscriber_checkpoint (producer, last_sequence) VALUES (?, ?)
-                        ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence
-                        """,
-                    arguments: [producer, Int64(sequence)]
-                )
+                try db.cachedStatement(sql: """
+                    INSERT INTO subscriber_checkpoint (producer, last_sequence) VALUES (?, ?)
+                    ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence
+                    """).execute(arguments: [producer, Int64(sequence)])
             }
         }
         appliedCount += events.count

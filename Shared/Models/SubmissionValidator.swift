@@ -46,7 +46,7 @@ public struct SubmissionValidator: Sendable {
         let submissionID = requiredString(object, "submission_id", "mã báo cáo", &problems)
         if let id = submissionID {
             if id.isEmpty || id.utf8.count > Submission.maximumIDLength
-                || !id.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._:-".unicodeScalars.contains($0)) })
+                || !id.utf8.allSatisfy(Self.isIDByte)
             {
                 problems.append(Problem(field: "submission_id", code: .invalidValue, message: "Mã báo cáo “\(Self.clip(id))” không hợp lệ: dùng 1–\(Submission.maximumIDLength) ký tự chữ, số hoặc . _ : -"))
             }
@@ -190,6 +190,17 @@ public struct SubmissionValidator: Sendable {
            let registered = data["households_registered"]?.integer, registered > total
         {
             problems.append(Problem(field: "data.households_registered", code: .invalidValue, message: "Số hộ đăng ký (\(registered)) lớn hơn tổng số hộ (\(total))."))
+        }
+    }
+
+    /// ASCII letters, digits and `. _ : -`.
+    private static func isIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+            true
+        default:
+            false
         }
     }
 
