@@ -56,7 +56,8 @@ let package = Package(
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
         ),
-        .target(name: "Client", dependencies: ["ZeroMQ", "Models"], path: "Shared/Client", swiftSettings: swiftSettings),
+        .target(
+            name: "Client", dependencies: ["ZeroMQ", "Models"], path: "Shared/Client", swiftSettings: swiftSettings),
 
         // MARK: - Services
 
@@ -68,7 +69,9 @@ let package = Package(
         ),
         .target(
             name: "EvaluationService",
-            dependencies: ["ZeroMQ", "Models", "Criteria", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle],
+            dependencies: [
+                "ZeroMQ", "Models", "Criteria", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle,
+            ],
             path: "Services/EvaluationService",
             swiftSettings: swiftSettings
         ),
@@ -123,8 +126,10 @@ let package = Package(
 
         // MARK: - Tests
 
-        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], path: "Tests/ZeroMQTests", swiftSettings: swiftSettings),
-        .testTarget(name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ZeroMQTests", dependencies: ["ZeroMQ"], path: "Tests/ZeroMQTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "CriteriaTests",
             dependencies: ["Criteria", "Models"],

@@ -4,7 +4,8 @@ import ArgumentParser
 public struct AntqCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "antq",
-        abstract: "Client for the ANTQ movement services: submit reports, check status, read inboxes and reports, benchmark.",
+        abstract:
+            "Client for the ANTQ movement services: submit reports, check status, read inboxes and reports, benchmark.",
         subcommands: [
             SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, GenerateCommand.self,
             BenchCommand.self,

@@ -8,7 +8,8 @@ import ZeroMQ
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Load test: start the services on loopback (or use running ones), send synthetic submissions, measure.",
+        abstract:
+            "Load test: start the services on loopback (or use running ones), send synthetic submissions, measure.",
         discussion: "The last line printed is one JSON object with the figures (docs/performance.md)."
     )
 
@@ -20,13 +21,17 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Use a running intake at this submissions endpoint instead of starting services.") var intake: String?
     @Option(help: "Unit registry file.") var registry = "data/units/tuyen-quang.json"
     @Option(help: "Criteria sets directory.") var criteria = "data/criteria"
-    @Flag(help: "Also start reporting and notification on the same machine (by default only the agency node's intake and workers, which the figures measure).")
+    @Flag(
+        help:
+            "Also start reporting and notification on the same machine (by default only the agency node's intake and workers, which the figures measure)."
+    )
     var subscribers = false
     @Flag(help: "Keep the temporary data directories and logs.") var keep = false
 
     func validate() throws {
         guard submissions > 0, workers > 0, clients > 0, window > 0, rate >= 0 else {
-            throw ValidationError("Please give positive --submissions, --workers, --clients and --window, and --rate ≥ 0.")
+            throw ValidationError(
+                "Please give positive --submissions, --workers, --clients and --window, and --rate ≥ 0.")
         }
     }
 
@@ -38,8 +43,10 @@ struct BenchCommand: ParsableCommand {
         if let intake {
             endpoint = intake
         } else {
-            let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("antq-bench-\(UUID().uuidString.prefix(8))")
-            let started = LocalCluster(binDirectory: LocalCluster.executableDirectory, root: root, registry: registry, criteria: criteria)
+            let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+                "antq-bench-\(UUID().uuidString.prefix(8))")
+            let started = LocalCluster(
+                binDirectory: LocalCluster.executableDirectory, root: root, registry: registry, criteria: criteria)
             cluster = started
             let node = try started.startIntake()
             for index in 1...workers { _ = try started.startWorker(id: "bench-worker-\(index)", intake: node) }
@@ -58,10 +65,13 @@ struct BenchCommand: ParsableCommand {
         let statsClient = try RequestClient(context: context, endpoint: endpoint, timeout: .seconds(5), tries: 3)
         let before = try stats(statsClient)
         var generator = SyntheticSubmissions(
-            registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry)), runTag: "bench-\(UUID().uuidString.prefix(8))"
+            registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry)),
+            runTag: "bench-\(UUID().uuidString.prefix(8))"
         )
         let bodies = (0..<submissions).map { generator.make($0).body }
-        let shares = (0..<clients).map { client in stride(from: client, to: bodies.count, by: clients).map { bodies[$0] } }
+        let shares = (0..<clients).map { client in
+            stride(from: client, to: bodies.count, by: clients).map { bodies[$0] }
+        }
 
         let results = Mutex<(latencies: [Duration], accepted: Int, failed: Int)>(([], 0, 0))
         let clock = ContinuousClock()
@@ -70,8 +80,10 @@ struct BenchCommand: ParsableCommand {
         let threads = shares.map { share in
             Thread { [window] in
                 do {
-                    let client = try RequestClient(context: context, endpoint: endpoint, timeout: .seconds(5), tries: 10)
-                    let schedule = perClientRate > 0
+                    let client = try RequestClient(
+                        context: context, endpoint: endpoint, timeout: .seconds(5), tries: 10)
+                    let schedule =
+                        perClientRate > 0
                         ? share.indices.map { start.advanced(by: .seconds(Double($0) / perClientRate)) } : nil
                     let (outcomes, timings) = try client.submitAll(share, window: window, schedule: schedule)
                     let accepted = outcomes.filter { if case .receipt = $0 { true } else { false } }.count
@@ -112,7 +124,8 @@ struct BenchCommand: ParsableCommand {
         let evaluationSeconds = (evaluatedDone - start).seconds
         let figures: [String: Double] = [
             "submissions": Double(submissions), "accepted": Double(accepted), "failed": Double(failed),
-            "evaluated": Double(after.evaluated - before.evaluated), "workers": Double(intake == nil ? workers : after.workers),
+            "evaluated": Double(after.evaluated - before.evaluated),
+            "workers": Double(intake == nil ? workers : after.workers),
             "clients": Double(clients), "offered_rate": Double(rate), "subscribers": subscribers ? 2 : 0,
             "receipts_per_s": (Double(accepted) / receiptSeconds).rounded(),
             "evaluated_per_s": (Double(after.evaluated - before.evaluated) / evaluationSeconds).rounded(),
@@ -120,10 +133,15 @@ struct BenchCommand: ParsableCommand {
             "p99_receipt_ms": (percentile(0.99) * 100).rounded() / 100,
             "raw_zmq_msgs_per_s": rawRate.rounded(),
         ]
-        print("receipts: \(accepted) in \(String(format: "%.2f", receiptSeconds)) s; evaluated: \(after.evaluated - before.evaluated) in \(String(format: "%.2f", evaluationSeconds)) s")
+        print(
+            "receipts: \(accepted) in \(String(format: "%.2f", receiptSeconds)) s; evaluated: \(after.evaluated - before.evaluated) in \(String(format: "%.2f", evaluationSeconds)) s"
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(figures.mapValues { $0 == $0.rounded() ? JSONNumber.integer(Int($0)) : .real($0) }), as: UTF8.self))
+        print(
+            String(
+                decoding: try encoder.encode(
+                    figures.mapValues { $0 == $0.rounded() ? JSONNumber.integer(Int($0)) : .real($0) }), as: UTF8.self))
         if failed > 0 { throw ExitCode.failure }
     }
 

@@ -48,7 +48,8 @@ public final class ManagedService {
                 return found
             }
             guard process.isRunning else {
-                throw LaunchError("\(name) exited with status \(process.terminationStatus) while starting; see \(logFile.path)")
+                throw LaunchError(
+                    "\(name) exited with status \(process.terminationStatus) while starting; see \(logFile.path)")
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
@@ -126,11 +127,16 @@ public final class LocalCluster {
     /// Starts an intake node; its ports are pinned for restarts.
     public func startIntake(nodeID: String = "intake-1", extra: [String] = []) throws -> ManagedService {
         let any = "tcp://127.0.0.1:0"
-        let intake = make(nodeID, "antq-intake", [
-            "--node-id", nodeID, "--registry", registry, "--submissions", any, "--work", any, "--publish", any, "--replay", any,
-        ] + extra)
+        let intake = make(
+            nodeID, "antq-intake",
+            [
+                "--node-id", nodeID, "--registry", registry, "--submissions", any, "--work", any, "--publish", any,
+                "--replay", any,
+            ] + extra)
         let endpoints = try intake.start()
-        for (flag, key) in [("--submissions", "submissions"), ("--work", "work"), ("--publish", "publish"), ("--replay", "replay")] {
+        for (flag, key) in [
+            ("--submissions", "submissions"), ("--work", "work"), ("--publish", "publish"), ("--replay", "replay"),
+        ] {
             if let endpoint = endpoints[key] { intake.pin(flag, to: endpoint) }
         }
         return intake
@@ -139,10 +145,12 @@ public final class LocalCluster {
     /// Starts an evaluation worker for `intake`; its ports are pinned for restarts.
     public func startWorker(id: String, intake: ManagedService, extra: [String] = []) throws -> ManagedService {
         let any = "tcp://127.0.0.1:0"
-        let worker = make(id, "antq-evaluation", [
-            "--worker-id", id, "--intake", intake.endpoints["work"] ?? "", "--criteria", criteria,
-            "--publish", any, "--replay", any,
-        ] + extra)
+        let worker = make(
+            id, "antq-evaluation",
+            [
+                "--worker-id", id, "--intake", intake.endpoints["work"] ?? "", "--criteria", criteria,
+                "--publish", any, "--replay", any,
+            ] + extra)
         let endpoints = try worker.start()
         for (flag, key) in [("--publish", "publish"), ("--replay", "replay")] {
             if let endpoint = endpoints[key] { worker.pin(flag, to: endpoint) }
@@ -151,8 +159,12 @@ public final class LocalCluster {
     }
 
     /// Starts a subscriber (`antq-reporting` or `antq-notification`) following `intakes`.
-    public func startSubscriber(_ executable: String, name: String, following intakes: [ManagedService]) throws -> ManagedService {
-        let sources = intakes.flatMap { ["--source", "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")"] }
+    public func startSubscriber(
+        _ executable: String, name: String, following intakes: [ManagedService]
+    ) throws -> ManagedService {
+        let sources = intakes.flatMap {
+            ["--source", "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")"]
+        }
         let service = make(name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources)
         let endpoints = try service.start()
         if let query = endpoints["query"] { service.pin("--query", to: query) }

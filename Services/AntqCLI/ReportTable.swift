@@ -5,7 +5,10 @@ enum ReportTable {
     static func render(_ report: Report) -> String {
         let header = ["Khu vực", "Loại đơn vị", "Đã nhận", "Đã đánh giá", "Đạt", "Chưa đạt", "Không áp dụng"]
         var rows = report.rows.map { row in
-            [row.areaName, row.unitKind.vietnameseName, "\(row.received)", "\(row.evaluated)", "\(row.passed)", "\(row.failed)", "\(row.notApplicable)"]
+            [
+                row.areaName, row.unitKind.vietnameseName, "\(row.received)", "\(row.evaluated)", "\(row.passed)",
+                "\(row.failed)", "\(row.notApplicable)",
+            ]
         }
         let total = report.rows.reduce(into: [0, 0, 0, 0, 0]) { sums, row in
             sums[0] += row.received
@@ -23,7 +26,9 @@ enum ReportTable {
             }.joined(separator: "  ")
         }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        let title = "BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — \(Period(report.period)?.vietnameseName.uppercased() ?? report.period)"
-        return ([title, line(header), rule] + rows.dropLast().map(line) + [rule, line(rows[rows.count - 1])]).joined(separator: "\n")
+        let title =
+            "BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — \(Period(report.period)?.vietnameseName.uppercased() ?? report.period)"
+        return ([title, line(header), rule] + rows.dropLast().map(line) + [rule, line(rows[rows.count - 1])]).joined(
+            separator: "\n")
     }
 }

@@ -19,7 +19,8 @@ struct SubmitCommand: ParsableCommand {
         let files = try Self.expand(paths)
         guard !files.isEmpty else { throw ValidationError("No .json files found in \(paths.joined(separator: ", ")).") }
         let bodies = try files.map { [UInt8](try Data(contentsOf: $0)) }
-        let requester = try RequestClient(context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try RequestClient(
+            context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
         var bar = ProgressBar(total: bodies.count, label: "Đang gửi")
         let (outcomes, _) = try requester.submitAll(bodies, window: window) { bar.update($0) }
         var accepted = 0
@@ -28,12 +29,15 @@ struct SubmitCommand: ParsableCommand {
             switch outcome {
             case .receipt(let receipt):
                 accepted += 1
-                print("✓ \(file.lastPathComponent): đã tiếp nhận \(receipt.key) (lần \(receipt.version), lúc \(receipt.acceptedAt))")
+                print(
+                    "✓ \(file.lastPathComponent): đã tiếp nhận \(receipt.key) (lần \(receipt.version), lúc \(receipt.acceptedAt))"
+                )
             case .rejected(let rejection):
                 refused += 1
                 print("✗ \(file.lastPathComponent): bị từ chối")
                 for problem in rejection.problems {
-                    print("    [\(problem.code)] \(problem.field.isEmpty ? "" : problem.field + ": ")\(problem.message)")
+                    print(
+                        "    [\(problem.code)] \(problem.field.isEmpty ? "" : problem.field + ": ")\(problem.message)")
                 }
             case .failed(let reason):
                 refused += 1
@@ -73,7 +77,8 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() throws {
-        let requester = try RequestClient(context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try RequestClient(
+            context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
         let reply = try requester.request(.status, body: JSONCoding.encode(StatusRequest(submissionID: submissionID)))
         if json {
             print(String(decoding: reply.body, as: UTF8.self))
@@ -81,7 +86,9 @@ struct StatusCommand: ParsableCommand {
         }
         let status = try JSONCoding.decode(SubmissionStatus.self, from: reply.body)
         let receipt = status.receipt
-        print("Báo cáo \(receipt.submissionID) (\(receipt.key)), đơn vị \(receipt.unit), \(receipt.kind.vietnameseName), kỳ \(receipt.period), lần \(receipt.version)")
+        print(
+            "Báo cáo \(receipt.submissionID) (\(receipt.key)), đơn vị \(receipt.unit), \(receipt.kind.vietnameseName), kỳ \(receipt.period), lần \(receipt.version)"
+        )
         print("  Tiếp nhận lúc: \(receipt.acceptedAt)")
         switch status.state {
         case .accepted: print("  Trạng thái: đã tiếp nhận, đang chờ đánh giá")
@@ -100,7 +107,8 @@ struct InboxCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() throws {
-        let requester = try RequestClient(context: try Context(), endpoint: notification, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try RequestClient(
+            context: try Context(), endpoint: notification, timeout: client.timeoutDuration, tries: client.tries)
         let reply = try requester.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit)))
         if json {
             print(String(decoding: reply.body, as: UTF8.self))
@@ -116,7 +124,8 @@ struct InboxCommand: ParsableCommand {
 }
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Print the consolidated counts of a period.")
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Print the consolidated counts of a period.")
 
     @Argument(help: "The period, e.g. 2025 or 2025-H1.") var period: String
     @Option(help: "Reporting's query endpoint.") var reporting = "tcp://127.0.0.1:7301"
@@ -124,11 +133,14 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
-        guard Period(period) != nil else { throw ValidationError("\(period) is not a period: use YYYY or YYYY-H1 / YYYY-H2.") }
+        guard Period(period) != nil else {
+            throw ValidationError("\(period) is not a period: use YYYY or YYYY-H1 / YYYY-H2.")
+        }
     }
 
     func run() throws {
-        let requester = try RequestClient(context: try Context(), endpoint: reporting, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try RequestClient(
+            context: try Context(), endpoint: reporting, timeout: client.timeoutDuration, tries: client.tries)
         let reply = try requester.request(.report, body: JSONCoding.encode(ReportRequest(period: period)))
         if json {
             print(String(decoding: reply.body, as: UTF8.self))

@@ -22,7 +22,8 @@ public struct EvaluationConfiguration: Sendable {
     public var intakeTimeout: Duration = .seconds(3)
 
     public init(
-        workerID: String, dataDirectory: String, intakeEndpoint: String, publishEndpoint: String, replayEndpoint: String,
+        workerID: String, dataDirectory: String, intakeEndpoint: String, publishEndpoint: String,
+        replayEndpoint: String,
         catalog: CriteriaCatalog
     ) {
         self.workerID = workerID

@@ -28,16 +28,17 @@ final class EvaluationWorker {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("evaluation.v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE evaluation (
-                    submission_key TEXT NOT NULL,
-                    criteria_set TEXT NOT NULL,
-                    outcome TEXT NOT NULL,
-                    result BLOB NOT NULL,
-                    evaluated_at TEXT NOT NULL,
-                    PRIMARY KEY (submission_key, criteria_set)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE evaluation (
+                        submission_key TEXT NOT NULL,
+                        criteria_set TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        result BLOB NOT NULL,
+                        evaluated_at TEXT NOT NULL,
+                        PRIMARY KEY (submission_key, criteria_set)
+                    );
+                    """)
         }
         EventLog.registerMigrations(in: &migrator)
         return migrator
@@ -66,12 +67,15 @@ final class EvaluationWorker {
         intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
         lastHeardFromIntake = clock.now
         try EndpointsFile.write(
-            ["publish": events.publishEndpoint, "replay": events.replayEndpoint], dataDirectory: configuration.dataDirectory
+            ["publish": events.publishEndpoint, "replay": events.replayEndpoint],
+            dataDirectory: configuration.dataDirectory
         )
-        logger.info("evaluation worker ready", metadata: [
-            "worker": "\(configuration.workerID)", "intake": "\(configuration.intakeEndpoint)",
-            "publish": "\(events.publishEndpoint)", "replay": "\(events.replayEndpoint)",
-        ])
+        logger.info(
+            "evaluation worker ready",
+            metadata: [
+                "worker": "\(configuration.workerID)", "intake": "\(configuration.intakeEndpoint)",
+                "publish": "\(events.publishEndpoint)", "replay": "\(events.replayEndpoint)",
+            ])
     }
 
     private static func connect(context: Context, endpoint: String) throws -> Socket {
@@ -138,7 +142,7 @@ final class EvaluationWorker {
             switch message.type {
             case .lease:
                 guard let body = message.attachments.first,
-                      let facts = try? JSONCoding.decode(SubmissionFacts.self, from: message.body)
+                    let facts = try? JSONCoding.decode(SubmissionFacts.self, from: message.body)
                 else {
                     logger.warning("malformed lease from intake")
                     continue
@@ -150,7 +154,8 @@ final class EvaluationWorker {
                 logger.info("intake asked us to introduce ourselves again")
                 try sendReady()
             case .error:
-                logger.warning("intake refused a message", metadata: ["error": "\(String(decoding: message.body, as: UTF8.self))"])
+                logger.warning(
+                    "intake refused a message", metadata: ["error": "\(String(decoding: message.body, as: UTF8.self))"])
             default:
                 logger.warning("unexpected message from intake", metadata: ["type": "\(message.type)"])
             }
@@ -168,15 +173,18 @@ final class EvaluationWorker {
             for work in batch {
                 let evaluation = evaluator.evaluate(work.facts, body: work.body, at: time)
                 let reference = evaluation.criteriaSet ?? ""
-                let done = try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?"),
-                    arguments: [work.facts.key, reference]
-                ) ?? false
+                let done =
+                    try Bool.fetchOne(
+                        db.cachedStatement(
+                            sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?"),
+                        arguments: [work.facts.key, reference]
+                    ) ?? false
                 // Evaluation is idempotent per submission and criteria set: a lease seen again is only re-acknowledged.
                 guard !done else { continue }
                 let body = evaluation.jsonBytes
                 try db.cachedStatement(
-                    sql: "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)"
+                    sql:
+                        "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)"
                 ).execute(arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time])
                 newEvents.append(try log.append(.submissionEvaluated, body: body, recordedAt: time, in: db))
             }

@@ -12,7 +12,8 @@ struct Evaluator: Sendable {
         guard let set = catalog.set(for: facts.unitKind, facts.kind, year: year) else {
             return Evaluation(
                 submission: facts, criteriaSet: nil, outcome: .notApplicable, criteria: [],
-                summary: "Chưa có bộ tiêu chí áp dụng cho \(facts.kind.vietnameseName) của \(facts.unitKind.vietnameseName); báo cáo được ghi nhận.",
+                summary:
+                    "Chưa có bộ tiêu chí áp dụng cho \(facts.kind.vietnameseName) của \(facts.unitKind.vietnameseName); báo cáo được ghi nhận.",
                 evaluatedAt: time, worker: worker
             )
         }
@@ -21,7 +22,8 @@ struct Evaluator: Sendable {
         let (passed, criteria) = CriteriaEngine.evaluate(data, against: set)
         return Evaluation(
             submission: facts, criteriaSet: set.reference, outcome: passed ? .passed : .failed, criteria: criteria,
-            summary: CriteriaEngine.summary(passed: passed, criteria: criteria, set: set), evaluatedAt: time, worker: worker
+            summary: CriteriaEngine.summary(passed: passed, criteria: criteria, set: set), evaluatedAt: time,
+            worker: worker
         )
     }
 }

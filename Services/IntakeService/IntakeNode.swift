@@ -41,7 +41,8 @@ final class IntakeNode {
         )
         let year = configuration.currentYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
         validator = SubmissionValidator(registry: configuration.registry, currentYear: year)
-        dispatcher = WorkDispatcher(leaseDuration: configuration.leaseDuration, workerTimeout: configuration.workerTimeout)
+        dispatcher = WorkDispatcher(
+            leaseDuration: configuration.leaseDuration, workerTimeout: configuration.workerTimeout)
 
         submissions = try context.socket(.router)
         try submissions.set([
@@ -67,18 +68,23 @@ final class IntakeNode {
         dispatcher.enqueue(unevaluated)
         for row in workers {
             let id: String = row["id"]
-            announced[id] = WorkerReady(worker: id, credit: 0, publish: row["publish_endpoint"], replay: row["replay_endpoint"])
+            announced[id] = WorkerReady(
+                worker: id, credit: 0, publish: row["publish_endpoint"], replay: row["replay_endpoint"])
         }
         let submissionsBound = try submissions.lastEndpoint()
         let workBound = try work.lastEndpoint()
-        try EndpointsFile.write([
-            "submissions": submissionsBound, "work": workBound,
-            "publish": events.publishEndpoint, "replay": events.replayEndpoint,
-        ], dataDirectory: configuration.dataDirectory)
-        logger.info("intake node ready", metadata: [
-            "node": "\(configuration.nodeID)", "submissions": "\(submissionsBound)", "work": "\(workBound)",
-            "publish": "\(events.publishEndpoint)", "replay": "\(events.replayEndpoint)", "unevaluated": "\(unevaluated.count)",
-        ])
+        try EndpointsFile.write(
+            [
+                "submissions": submissionsBound, "work": workBound,
+                "publish": events.publishEndpoint, "replay": events.replayEndpoint,
+            ], dataDirectory: configuration.dataDirectory)
+        logger.info(
+            "intake node ready",
+            metadata: [
+                "node": "\(configuration.nodeID)", "submissions": "\(submissionsBound)", "work": "\(workBound)",
+                "publish": "\(events.publishEndpoint)", "replay": "\(events.replayEndpoint)",
+                "unevaluated": "\(unevaluated.count)",
+            ])
     }
 
     /// Serves until `stop` is raised, then closes its sockets (replies already queued linger).
@@ -95,7 +101,9 @@ final class IntakeNode {
             events.close()
         }
         try reactor.run()
-        logger.info("intake node stopping", metadata: ["leased": "\(dispatcher.leasedCount)", "pending": "\(dispatcher.pendingCount)"])
+        logger.info(
+            "intake node stopping",
+            metadata: ["leased": "\(dispatcher.leasedCount)", "pending": "\(dispatcher.pendingCount)"])
     }
 
     // MARK: - Submissions
@@ -125,13 +133,24 @@ final class IntakeNode {
             case .stats:
                 try reply(request.replyFrames(stats(request.envelope)))
             default:
-                let error = WireError(.unknownType, "the submissions endpoint answers submit, status and stats, not \(request.envelope.type)")
+                let error = WireError(
+                    .unknownType,
+                    "the submissions endpoint answers submit, status and stats, not \(request.envelope.type)")
                 logger.warning("unknown request type", metadata: ["type": "\(request.envelope.type)"])
-                try reply(request.replyFrames(Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))))
+                try reply(
+                    request.replyFrames(
+                        Envelope(
+                            type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error)))
+                )
             }
         }
         guard !batch.isEmpty else { return }
-        logger.debug("received batch", metadata: ["size": "\(batch.count)", "validate_ms": "\((clock.now - receiveStarted).components.attoseconds / 1_000_000_000_000_000)"])
+        logger.debug(
+            "received batch",
+            metadata: [
+                "size": "\(batch.count)",
+                "validate_ms": "\((clock.now - receiveStarted).components.attoseconds / 1_000_000_000_000_000)",
+            ])
         try commit(batch)
     }
 
@@ -163,20 +182,34 @@ final class IntakeNode {
                 switch pending.outcome {
                 case .failure(let rejection):
                     rejectedCount += 1
-                    newEvents.append(try store.log.append(.submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db))
-                    replies.append(pending.request.replyFrames(Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
+                    newEvents.append(
+                        try store.log.append(
+                            .submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db))
+                    replies.append(
+                        pending.request.replyFrames(
+                            Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
                 case .success(let submission):
                     switch try accept(submission, at: acceptedAt, db) {
                     case .stored(let receipt, let event, let id, let facts):
                         newEvents.append(event)
                         accepted.append((id, facts, submission.body))
-                        replies.append(pending.request.replyFrames(Envelope(type: .receipt, correlation: correlation, body: receipt)))
+                        replies.append(
+                            pending.request.replyFrames(
+                                Envelope(type: .receipt, correlation: correlation, body: receipt)))
                     case .resent(let receipt):
-                        replies.append(pending.request.replyFrames(Envelope(type: .receipt, correlation: correlation, body: receipt)))
+                        replies.append(
+                            pending.request.replyFrames(
+                                Envelope(type: .receipt, correlation: correlation, body: receipt)))
                     case .refused(let rejection):
                         rejectedCount += 1
-                        newEvents.append(try store.log.append(.submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db))
-                        replies.append(pending.request.replyFrames(Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
+                        newEvents.append(
+                            try store.log.append(
+                                .submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db)
+                        )
+                        replies.append(
+                            pending.request.replyFrames(
+                                Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection)))
+                        )
                     }
                 }
             }
@@ -184,9 +217,12 @@ final class IntakeNode {
         let committed = clock.now
         for frames in replies { try reply(frames) }
         try events.publish(newEvents)
-        logger.debug("committed batch", metadata: [
-            "size": "\(batch.count)", "commit_ms": "\((committed - started).components.attoseconds / 1_000_000_000_000_000)",
-        ])
+        logger.debug(
+            "committed batch",
+            metadata: [
+                "size": "\(batch.count)",
+                "commit_ms": "\((committed - started).components.attoseconds / 1_000_000_000_000_000)",
+            ])
         for item in accepted { payloads[item.id] = (item.facts, item.body) }
         acceptedCount += accepted.count
         dispatcher.enqueue(accepted.map(\.id))
@@ -208,37 +244,57 @@ final class IntakeNode {
             if existing.body == submission.body || sameContent(existing.body, submission.body) {
                 return .resent(receipt: existing.receipt)
             }
-            return .refused(Rejection(submissionID: submission.submissionID, problems: [Problem(
-                field: "submission_id", code: .conflict,
-                message: "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
-            )]))
+            return .refused(
+                Rejection(
+                    submissionID: submission.submissionID,
+                    problems: [
+                        Problem(
+                            field: "submission_id", code: .conflict,
+                            message:
+                                "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
+                        )
+                    ]))
         }
         var version = 1
         var rootID = submission.submissionID
         if let replacedID = submission.replaces {
             guard let replaced = try store.find(replacedID, db) else {
-                return .refused(Rejection(submissionID: submission.submissionID, problems: [Problem(
-                    field: "replaces", code: .replacedNotFound,
-                    message: "Không tìm thấy báo cáo “\(replacedID)” cần thay thế tại điểm tiếp nhận này."
-                )]))
+                return .refused(
+                    Rejection(
+                        submissionID: submission.submissionID,
+                        problems: [
+                            Problem(
+                                field: "replaces", code: .replacedNotFound,
+                                message: "Không tìm thấy báo cáo “\(replacedID)” cần thay thế tại điểm tiếp nhận này."
+                            )
+                        ]))
             }
             var problems: [Problem] = []
-            if replaced.unit != submission.unit || replaced.kind != submission.kind.rawValue || replaced.period != submission.period.description {
-                problems.append(Problem(
-                    field: "replaces", code: .replacedMismatch,
-                    message: "Báo cáo “\(replacedID)” là của đơn vị \(replaced.unit), loại \(replaced.kind), kỳ \(replaced.period); báo cáo thay thế phải cùng đơn vị, loại và kỳ."
-                ))
+            if replaced.unit != submission.unit || replaced.kind != submission.kind.rawValue
+                || replaced.period != submission.period.description
+            {
+                problems.append(
+                    Problem(
+                        field: "replaces", code: .replacedMismatch,
+                        message:
+                            "Báo cáo “\(replacedID)” là của đơn vị \(replaced.unit), loại \(replaced.kind), kỳ \(replaced.period); báo cáo thay thế phải cùng đơn vị, loại và kỳ."
+                    ))
             }
             if let newer = replaced.replacedBy {
-                problems.append(Problem(
-                    field: "replaces", code: .replacedMismatch,
-                    message: "Báo cáo “\(replacedID)” đã được thay thế bởi “\(newer)”; hãy thay thế bản mới nhất."
-                ))
+                problems.append(
+                    Problem(
+                        field: "replaces", code: .replacedMismatch,
+                        message: "Báo cáo “\(replacedID)” đã được thay thế bởi “\(newer)”; hãy thay thế bản mới nhất."
+                    ))
             }
-            guard problems.isEmpty else { return .refused(Rejection(submissionID: submission.submissionID, problems: problems)) }
+            guard problems.isEmpty else {
+                return .refused(Rejection(submissionID: submission.submissionID, problems: problems))
+            }
             version = replaced.version + 1
             rootID = replaced.rootID
-            try db.execute(sql: "UPDATE submission SET replaced_by = ? WHERE id = ?", arguments: [submission.submissionID, replaced.id])
+            try db.execute(
+                sql: "UPDATE submission SET replaced_by = ? WHERE id = ?",
+                arguments: [submission.submissionID, replaced.id])
         }
         guard let unit = configuration.registry[submission.unit] else {
             // The validator checked the unit against the same registry.
@@ -257,13 +313,15 @@ final class IntakeNode {
             period: facts.period, version: version, replaces: submission.replaces, acceptedAt: acceptedAt,
             sequence: event.sequence
         ).jsonBytes
-        try db.cachedStatement(sql: """
-            INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                submission.submissionID, unit.id, submission.kind.rawValue, facts.period, version, rootID,
-                submission.replaces, Data(submission.body), Data(receipt), Data(factsBody), acceptedAt,
-            ])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            submission.submissionID, unit.id, submission.kind.rawValue, facts.period, version, rootID,
+            submission.replaces, Data(submission.body), Data(receipt), Data(factsBody), acceptedAt,
+        ])
         return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
     }
 
@@ -320,7 +378,12 @@ final class IntakeNode {
             switch request.envelope.type {
             case .ready:
                 guard let ready = try? JSONCoding.decode(WorkerReady.self, from: request.envelope.body) else {
-                    try sendToWorker(request.replyFrames(Envelope(type: .error, body: WireError.encodeBody(WireError(.badRequest, "ready body must be a WorkerReady object")))))
+                    try sendToWorker(
+                        request.replyFrames(
+                            Envelope(
+                                type: .error,
+                                body: WireError.encodeBody(
+                                    WireError(.badRequest, "ready body must be a WorkerReady object")))))
                     continue
                 }
                 dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
@@ -335,24 +398,36 @@ final class IntakeNode {
                 }
             case .ack:
                 _ = dispatcher.heard(from: peer, now: now)
-                guard let text = String(validating: request.envelope.correlation, as: UTF8.self), let id = Int64(text) else {
+                guard let text = String(validating: request.envelope.correlation, as: UTF8.self), let id = Int64(text)
+                else {
                     logger.warning("ack with a malformed lease id")
                     continue
                 }
                 switch dispatcher.acknowledged(id, by: peer) {
                 case .completed: acknowledged.append(id)
                 case .refused:
-                    logger.warning("refused an ack for a submission this worker was never leased", metadata: ["lease": "\(id)"])
+                    logger.warning(
+                        "refused an ack for a submission this worker was never leased", metadata: ["lease": "\(id)"])
                     let error = WireError(.badRequest, "lease \(id) was not given to this worker")
-                    try sendToWorker(request.replyFrames(Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))))
+                    try sendToWorker(
+                        request.replyFrames(
+                            Envelope(
+                                type: .error, correlation: request.envelope.correlation,
+                                body: WireError.encodeBody(error))))
                 }
             case .disconnect:
                 dispatcher.leave(peer: peer)
                 logger.info("worker left; its leases go to others")
             default:
                 logger.warning("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
-                let error = WireError(.unknownType, "the work endpoint takes ready, heartbeat, ack and disconnect, not \(request.envelope.type)")
-                try sendToWorker(request.replyFrames(Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))))
+                let error = WireError(
+                    .unknownType,
+                    "the work endpoint takes ready, heartbeat, ack and disconnect, not \(request.envelope.type)")
+                try sendToWorker(
+                    request.replyFrames(
+                        Envelope(
+                            type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error)))
+                )
             }
         }
         try record(acknowledged: acknowledged, joined: joined)
@@ -368,7 +443,8 @@ final class IntakeNode {
         try store.database.write { db in
             newEvents = []
             marked = 0
-            let statement = try db.cachedStatement(sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
+            let statement = try db.cachedStatement(
+                sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
             for id in acknowledged {
                 try statement.execute(arguments: [now, id])
                 marked += db.changesCount
@@ -381,8 +457,11 @@ final class IntakeNode {
                         """,
                     arguments: [ready.worker, ready.publish, ready.replay]
                 )
-                let announcement = ProducerAnnouncement(producer: ready.worker, publish: ready.publish, replay: ready.replay)
-                newEvents.append(try store.log.append(.producerAnnounced, body: JSONCoding.encode(announcement), recordedAt: now, in: db))
+                let announcement = ProducerAnnouncement(
+                    producer: ready.worker, publish: ready.publish, replay: ready.replay)
+                newEvents.append(
+                    try store.log.append(
+                        .producerAnnounced, body: JSONCoding.encode(announcement), recordedAt: now, in: db))
             }
         }
         for id in acknowledged { payloads[id] = nil }
@@ -410,7 +489,9 @@ final class IntakeNode {
         }
         for lease in leases {
             guard let payload = payloads[lease.submission] else { continue }
-            let envelope = Envelope(type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts, attachments: [payload.body])
+            let envelope = Envelope(
+                type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts,
+                attachments: [payload.body])
             guard let identity = peerIdentities[lease.worker] else { continue }
             try sendToWorker([identity] + envelope.frames)
         }
@@ -418,7 +499,9 @@ final class IntakeNode {
 
     private func expireLeases() throws {
         let gone = dispatcher.expire(now: clock.now)
-        if !gone.isEmpty { logger.warning("workers went silent; their leases go to others", metadata: ["workers": "\(gone)"]) }
+        if !gone.isEmpty {
+            logger.warning("workers went silent; their leases go to others", metadata: ["workers": "\(gone)"])
+        }
         try dispatch()
     }
 

@@ -12,30 +12,31 @@ struct IntakeStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("intake.v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE submission (
-                    id INTEGER PRIMARY KEY,
-                    submission_id TEXT NOT NULL UNIQUE,
-                    unit TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    period TEXT NOT NULL,
-                    version INTEGER NOT NULL,
-                    root_id TEXT NOT NULL,
-                    replaces TEXT,
-                    replaced_by TEXT,
-                    body BLOB NOT NULL,
-                    receipt BLOB NOT NULL,
-                    facts BLOB NOT NULL,
-                    accepted_at TEXT NOT NULL,
-                    evaluated_at TEXT
-                );
-                CREATE INDEX submission_unevaluated ON submission (id) WHERE evaluated_at IS NULL;
-                CREATE TABLE worker (
-                    id TEXT PRIMARY KEY,
-                    publish_endpoint TEXT NOT NULL,
-                    replay_endpoint TEXT NOT NULL
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE submission (
+                        id INTEGER PRIMARY KEY,
+                        submission_id TEXT NOT NULL UNIQUE,
+                        unit TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        root_id TEXT NOT NULL,
+                        replaces TEXT,
+                        replaced_by TEXT,
+                        body BLOB NOT NULL,
+                        receipt BLOB NOT NULL,
+                        facts BLOB NOT NULL,
+                        accepted_at TEXT NOT NULL,
+                        evaluated_at TEXT
+                    );
+                    CREATE INDEX submission_unevaluated ON submission (id) WHERE evaluated_at IS NULL;
+                    CREATE TABLE worker (
+                        id TEXT PRIMARY KEY,
+                        publish_endpoint TEXT NOT NULL,
+                        replay_endpoint TEXT NOT NULL
+                    );
+                    """)
         }
         EventLog.registerMigrations(in: &migrator)
         return migrator
@@ -77,8 +78,10 @@ struct IntakeStore {
     }
 
     func find(_ submissionID: String, _ db: Database) throws -> StoredSubmission? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM submission WHERE submission_id = ?"), arguments: [submissionID])
-            .map(StoredSubmission.init(row:))
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM submission WHERE submission_id = ?"), arguments: [submissionID]
+        )
+        .map(StoredSubmission.init(row:))
     }
 
     /// Submissions no worker has acknowledged yet, oldest first.

@@ -96,7 +96,9 @@ public struct WorkDispatcher: Sendable {
     public mutating func assign(now: ContinuousClock.Instant) -> [Lease] {
         var assigned: [Lease] = []
         while !queue.isEmpty {
-            guard let (peer, worker) = workers.max(by: { $0.value.credit < $1.value.credit }), worker.credit > 0 else { break }
+            guard let (peer, worker) = workers.max(by: { $0.value.credit < $1.value.credit }), worker.credit > 0 else {
+                break
+            }
             let submission = queue.removeFirst()
             queued.remove(submission)
             workers[peer]?.credit -= 1

@@ -12,17 +12,18 @@ struct InboxStore: EventApplier {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("notification.v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE notice (
-                    key TEXT PRIMARY KEY,
-                    unit TEXT NOT NULL,
-                    title TEXT NOT NULL,
-                    body TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    acknowledged_at TEXT
-                );
-                CREATE INDEX notice_unit ON notice (unit, created_at);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE notice (
+                        key TEXT PRIMARY KEY,
+                        unit TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        acknowledged_at TEXT
+                    );
+                    CREATE INDEX notice_unit ON notice (unit, created_at);
+                    """)
         }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
@@ -33,7 +34,8 @@ struct InboxStore: EventApplier {
         let evaluation = try Evaluation(body: event.body)
         let notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
         try db.cachedStatement(
-            sql: "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
+            sql:
+                "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
         ).execute(arguments: [notice.key, notice.unit, notice.title, notice.body, notice.createdAt])
     }
 
@@ -41,11 +43,12 @@ struct InboxStore: EventApplier {
     static func resultNotice(_ evaluation: Evaluation, unitName: String?) -> Notice {
         let facts = evaluation.submission
         let period = Period(facts.period)?.vietnameseName ?? facts.period
-        let verdict = switch evaluation.outcome {
-        case .passed: "ĐẠT"
-        case .failed: "CHƯA ĐẠT"
-        case .notApplicable: "ĐÃ GHI NHẬN"
-        }
+        let verdict =
+            switch evaluation.outcome {
+            case .passed: "ĐẠT"
+            case .failed: "CHƯA ĐẠT"
+            case .notApplicable: "ĐÃ GHI NHẬN"
+            }
         let title = "Kết quả \(facts.kind.vietnameseName) \(period): \(verdict)"
         var lines = [
             "Kính gửi \(unitName ?? facts.unit),",
@@ -56,7 +59,9 @@ struct InboxStore: EventApplier {
             lines.append("- \(criterion.criterion): \(criterion.reason)")
         }
         if evaluation.outcome == .failed {
-            lines.append("Đơn vị khắc phục các tiêu chí chưa đạt và gửi báo cáo thay thế (trường “replaces”) nếu số liệu đã gửi chưa đúng.")
+            lines.append(
+                "Đơn vị khắc phục các tiêu chí chưa đạt và gửi báo cáo thay thế (trường “replaces”) nếu số liệu đã gửi chưa đúng."
+            )
         }
         return Notice(
             key: "result:\(facts.key)", unit: facts.unit, title: title, body: lines.joined(separator: "\n"),
@@ -66,10 +71,14 @@ struct InboxStore: EventApplier {
 
     static func inbox(unit: String, _ db: Database) throws -> Inbox {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT key, unit, title, body, created_at FROM notice WHERE unit = ? ORDER BY created_at, key", arguments: [unit]
+            db, sql: "SELECT key, unit, title, body, created_at FROM notice WHERE unit = ? ORDER BY created_at, key",
+            arguments: [unit]
         )
-        return Inbox(unit: unit, notices: rows.map {
-            Notice(key: $0["key"], unit: $0["unit"], title: $0["title"], body: $0["body"], createdAt: $0["created_at"])
-        })
+        return Inbox(
+            unit: unit,
+            notices: rows.map {
+                Notice(
+                    key: $0["key"], unit: $0["unit"], title: $0["title"], body: $0["body"], createdAt: $0["created_at"])
+            })
     }
 }

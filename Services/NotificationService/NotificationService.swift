@@ -17,7 +17,9 @@ public struct NotificationConfiguration: Sendable {
     /// For unit names in notices.
     public var registry: UnitRegistry?
 
-    public init(dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?) {
+    public init(
+        dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?
+    ) {
         self.dataDirectory = dataDirectory
         self.sources = sources
         self.queryEndpoint = queryEndpoint
@@ -30,12 +32,14 @@ public enum NotificationService {
     public static func make(configuration: NotificationConfiguration, context: Context, logger: Logger) -> LoopService {
         LoopService(name: "notification") { stop in
             let database = try StoreDatabase.open(
-                path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("notification.sqlite").path,
+                path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("notification.sqlite")
+                    .path,
                 migrator: InboxStore.migrator
             )
             let node = try SubscriberNode(
                 context: context, database: database, sources: configuration.sources,
-                applier: InboxStore(registry: configuration.registry), queryEndpoint: configuration.queryEndpoint, logger: logger
+                applier: InboxStore(registry: configuration.registry), queryEndpoint: configuration.queryEndpoint,
+                logger: logger
             ) { request, _ in
                 guard request.type == .inbox else {
                     throw WireError(.unknownType, "the notification endpoint answers inbox, not \(request.type)")

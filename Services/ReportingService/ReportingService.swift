@@ -17,7 +17,9 @@ public struct ReportingConfiguration: Sendable {
     /// For area names in reports.
     public var registry: UnitRegistry?
 
-    public init(dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?) {
+    public init(
+        dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?
+    ) {
         self.dataDirectory = dataDirectory
         self.sources = sources
         self.queryEndpoint = queryEndpoint
@@ -42,7 +44,8 @@ public enum ReportingService {
                 }
                 let query = try JSONCoding.decode(ReportRequest.self, from: request.body)
                 let report = try database.read {
-                    try ReportStore.report(period: query.period, registry: configuration.registry, positions: positions, $0)
+                    try ReportStore.report(
+                        period: query.period, registry: configuration.registry, positions: positions, $0)
                 }
                 return Envelope(type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(report))
             }

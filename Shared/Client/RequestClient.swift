@@ -61,9 +61,13 @@ public final class RequestClient {
                 poller.add(socket)
                 guard try poller.poll(timeout: deadline - clock.now).first == true else { continue }
                 while let frames = try socket.receive(dontWait: true) {
-                    guard let reply = try? Envelope(frames: frames), reply.correlation == request.correlation else { continue }
+                    guard let reply = try? Envelope(frames: frames), reply.correlation == request.correlation else {
+                        continue
+                    }
                     if reply.type == .error {
-                        throw ClientError.refused((try? JSONCoding.decode(WireError.self, from: reply.body)) ?? WireError(.internalError, "unreadable error"))
+                        throw ClientError.refused(
+                            (try? JSONCoding.decode(WireError.self, from: reply.body))
+                                ?? WireError(.internalError, "unreadable error"))
                     }
                     return reply
                 }
@@ -132,8 +136,8 @@ public final class RequestClient {
                 silentSince = clock.now
                 while let frames = try socket.receive(dontWait: true) {
                     guard let reply = try? Envelope(frames: frames),
-                          let text = String(validating: reply.correlation, as: UTF8.self), let index = Int(text),
-                          let sent = inFlight.removeValue(forKey: index)
+                        let text = String(validating: reply.correlation, as: UTF8.self), let index = Int(text),
+                        let sent = inFlight.removeValue(forKey: index)
                     else { continue }
                     let received = clock.now
                     timings[index] = Timing(latency: received - sent.firstSent, tries: sent.tries)
@@ -159,7 +163,8 @@ public final class RequestClient {
                 }
             }
             let later = clock.now
-            var late = inFlight.filter { later - $0.value.lastSent > patience(forTry: $0.value.tries) }.map(\.key).sorted()
+            var late = inFlight.filter { later - $0.value.lastSent > patience(forTry: $0.value.tries) }.map(\.key)
+                .sorted()
             guard !late.isEmpty else { continue }
             if later - silentSince > timeout {
                 // Nothing at all came back: reconnect and resend everything in flight.

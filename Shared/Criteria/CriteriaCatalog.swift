@@ -9,7 +9,9 @@ public struct CriteriaCatalog: Sendable {
         var problems: [String] = []
         var seen: Set<String> = []
         for set in sets {
-            if !seen.insert(set.reference).inserted { problems.append("criteria set \(set.reference) is defined twice") }
+            if !seen.insert(set.reference).inserted {
+                problems.append("criteria set \(set.reference) is defined twice")
+            }
             var ids: Set<String> = []
             for criterion in set.criteria where !ids.insert(criterion.id).inserted {
                 problems.append("criteria set \(set.reference) has criterion id \(criterion.id) twice")
@@ -17,8 +19,12 @@ public struct CriteriaCatalog: Sendable {
             if set.criteria.isEmpty { problems.append("criteria set \(set.reference) has no criteria") }
             for criterion in set.criteria {
                 for field in criterion.rule.fields {
-                    let known = set.submissionKinds.contains { kind in SubmissionSchema.fields(of: kind).contains { $0.name == field } }
-                    if !known { problems.append("criterion \(criterion.id) of \(set.reference) reads unknown field \(field)") }
+                    let known = set.submissionKinds.contains { kind in
+                        SubmissionSchema.fields(of: kind).contains { $0.name == field }
+                    }
+                    if !known {
+                        problems.append("criterion \(criterion.id) of \(set.reference) reads unknown field \(field)")
+                    }
                 }
             }
         }

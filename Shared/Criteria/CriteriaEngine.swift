@@ -4,7 +4,9 @@ import Models
 /// reproduced from the stored submission and the set version it names.
 public enum CriteriaEngine {
     /// Every criterion's outcome with its Vietnamese reason, and whether all were met.
-    public static func evaluate(_ data: [String: JSONValue], against set: CriteriaSet) -> (passed: Bool, criteria: [CriterionOutcome]) {
+    public static func evaluate(
+        _ data: [String: JSONValue], against set: CriteriaSet
+    ) -> (passed: Bool, criteria: [CriterionOutcome]) {
         let outcomes = set.criteria.map { criterion in
             let (met, finding) = judge(criterion.rule, data)
             let citation = "\(set.legalSource), \(criterion.source)"
@@ -30,7 +32,8 @@ public enum CriteriaEngine {
             guard let value = data[field]?.integer else { return (false, "báo cáo chưa nêu số \(label)") }
             return (value >= minimum, "\(value) \(label), yêu cầu ít nhất \(minimum)")
         case .shareAtLeast(let numeratorField, let denominatorField, let percent, let label):
-            guard let numerator = data[numeratorField]?.integer, let denominator = data[denominatorField]?.integer else {
+            guard let numerator = data[numeratorField]?.integer, let denominator = data[denominatorField]?.integer
+            else {
                 return (false, "báo cáo chưa nêu đủ số liệu về \(label)")
             }
             guard denominator > 0 else { return (false, "tổng số để tính tỷ lệ \(label) bằng 0") }
@@ -38,7 +41,9 @@ public enum CriteriaEngine {
             let finding = "\(format(share))% \(label) (\(numerator)/\(denominator)), yêu cầu \(format(percent))%"
             return (share + 1e-9 >= percent, finding)
         case .noneOf(let field, let codes):
-            guard let items = data[field]?.array else { return (false, "báo cáo chưa nêu tình hình các vụ việc thuộc danh mục") }
+            guard let items = data[field]?.array else {
+                return (false, "báo cáo chưa nêu tình hình các vụ việc thuộc danh mục")
+            }
             let reported = items.compactMap(\.string).filter { codes[$0] != nil }
             guard !reported.isEmpty else { return (true, "không xảy ra vụ việc nào thuộc danh mục") }
             let names = reported.map { codes[$0] ?? $0 }.joined(separator: "; ")

@@ -72,23 +72,30 @@ public enum Rule: Codable, Sendable, Equatable {
         let type = try container.decode(String.self, forKey: .type)
         switch type {
         case "yes":
-            self = .yes(field: try container.decode(String.self, forKey: .field), label: try container.decode(String.self, forKey: .label))
+            self = .yes(
+                field: try container.decode(String.self, forKey: .field),
+                label: try container.decode(String.self, forKey: .label))
         case "at_least":
             self = .atLeast(
-                field: try container.decode(String.self, forKey: .field), minimum: try container.decode(Int.self, forKey: .minimum),
+                field: try container.decode(String.self, forKey: .field),
+                minimum: try container.decode(Int.self, forKey: .minimum),
                 label: try container.decode(String.self, forKey: .label)
             )
         case "share_at_least":
             self = .shareAtLeast(
                 numerator: try container.decode(String.self, forKey: .numerator),
                 denominator: try container.decode(String.self, forKey: .denominator),
-                percent: try container.decode(Double.self, forKey: .percent), label: try container.decode(String.self, forKey: .label)
+                percent: try container.decode(Double.self, forKey: .percent),
+                label: try container.decode(String.self, forKey: .label)
             )
         case "none_of":
-            self = .noneOf(field: try container.decode(String.self, forKey: .field), codes: try container.decode([String: String].self, forKey: .codes))
+            self = .noneOf(
+                field: try container.decode(String.self, forKey: .field),
+                codes: try container.decode([String: String].self, forKey: .codes))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .type, in: container, debugDescription: "unknown rule type \(type); known: yes, at_least, share_at_least, none_of"
+                forKey: .type, in: container,
+                debugDescription: "unknown rule type \(type); known: yes, at_least, share_at_least, none_of"
             )
         }
     }

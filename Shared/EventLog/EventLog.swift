@@ -18,15 +18,16 @@ public struct EventLog: Sendable {
     /// Adds the log's table to a service's migrations.
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("event_log.v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE event_log (
-                    sequence INTEGER PRIMARY KEY,
-                    type TEXT NOT NULL,
-                    body BLOB NOT NULL,
-                    recorded_at TEXT NOT NULL
-                );
-                CREATE TABLE event_log_producer (id TEXT NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log (
+                        sequence INTEGER PRIMARY KEY,
+                        type TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        recorded_at TEXT NOT NULL
+                    );
+                    CREATE TABLE event_log_producer (id TEXT NOT NULL);
+                    """)
         }
     }
 
@@ -34,7 +35,9 @@ public struct EventLog: Sendable {
     public func claim(_ writer: some DatabaseWriter) throws {
         try writer.write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT id FROM event_log_producer") {
-                guard existing == producer else { throw EventLogError.producerMismatch(store: existing, configured: producer) }
+                guard existing == producer else {
+                    throw EventLogError.producerMismatch(store: existing, configured: producer)
+                }
             } else {
                 try db.execute(sql: "INSERT INTO event_log_producer (id) VALUES (?)", arguments: [producer])
             }

@@ -58,7 +58,8 @@ public final class EventLogEndpoints {
 
     /// Tells subscribers where the log ends.
     public func heartbeat() throws {
-        try publisher.send(PublishedMessage.heartbeat(producer: log.producer, lastSequence: lastPublished).frames, dontWait: true)
+        try publisher.send(
+            PublishedMessage.heartbeat(producer: log.producer, lastSequence: lastPublished).frames, dontWait: true)
     }
 
     private func serveReplayRequests() throws {
@@ -77,11 +78,13 @@ public final class EventLogEndpoints {
                 reply = try answer(request.envelope)
             } catch let error as WireError {
                 logger.warning("refused replay request", metadata: ["error": "\(error)"])
-                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
+                reply = Envelope(
+                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
             } catch {
                 logger.error("replay request failed", metadata: ["error": "\(error)"])
                 let failure = WireError(.internalError, "the log could not be read; try again")
-                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
+                reply = Envelope(
+                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
             }
             try replayRouter.send(request.replyFrames(reply), dontWait: true)
         }
@@ -96,7 +99,8 @@ public final class EventLogEndpoints {
         case .replay:
             let replay = try JSONCoding.decode(ReplayRequest.self, from: request.body)
             guard replay.producer == log.producer else {
-                throw WireError(.unknownProducer, "this endpoint serves producer \(log.producer), not \(replay.producer)")
+                throw WireError(
+                    .unknownProducer, "this endpoint serves producer \(log.producer), not \(replay.producer)")
             }
             guard replay.from >= 1 else { throw WireError(.badRequest, "replay must start at sequence 1 or later") }
             let limit = min(max(replay.limit ?? Self.maximumBatch, 1), Self.maximumBatch)
@@ -104,9 +108,11 @@ public final class EventLogEndpoints {
                 (try log.lastSequence(db), try log.events(from: replay.from, limit: limit, db))
             }
             guard replay.from <= last + 1 else {
-                throw WireError(.sequenceInFuture, "replay from \(replay.from) but the log of \(log.producer) ends at \(last)")
+                throw WireError(
+                    .sequenceInFuture, "replay from \(replay.from) but the log of \(log.producer) ends at \(last)")
             }
-            let header = ReplayBatchHeader(producer: log.producer, from: replay.from, count: events.count, lastSequence: last)
+            let header = ReplayBatchHeader(
+                producer: log.producer, from: replay.from, count: events.count, lastSequence: last)
             return Envelope(
                 type: .replayBatch, correlation: request.correlation, body: JSONCoding.encode(header),
                 attachments: events.flatMap(\.replayFrames)

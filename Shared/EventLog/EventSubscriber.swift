@@ -60,22 +60,23 @@ public final class EventSubscriber {
     /// Adds the subscriber's tables to a service's migrations.
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("subscriber.v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE subscriber_checkpoint (producer TEXT PRIMARY KEY, last_sequence INTEGER NOT NULL);
-                CREATE TABLE subscriber_source (
-                    replay_endpoint TEXT PRIMARY KEY,
-                    publish_endpoint TEXT NOT NULL,
-                    producer TEXT NOT NULL
-                );
-                CREATE TABLE subscriber_quarantine (
-                    producer TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    body BLOB NOT NULL,
-                    problem TEXT NOT NULL,
-                    PRIMARY KEY (producer, sequence)
-                );
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE subscriber_checkpoint (producer TEXT PRIMARY KEY, last_sequence INTEGER NOT NULL);
+                    CREATE TABLE subscriber_source (
+                        replay_endpoint TEXT PRIMARY KEY,
+                        publish_endpoint TEXT NOT NULL,
+                        producer TEXT NOT NULL
+                    );
+                    CREATE TABLE subscriber_quarantine (
+                        producer TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        type TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        problem TEXT NOT NULL,
+                        PRIMARY KEY (producer, sequence)
+                    );
+                    """)
         }
     }
 
@@ -99,7 +100,9 @@ public final class EventSubscriber {
             let producer: String = row["producer"]
             cursors[producer] = ProducerCursor(producer: producer, lastApplied: UInt64(row["last_sequence"] as Int64))
         }
-        for source in sources + announced.map({ Source(publish: $0["publish_endpoint"], replay: $0["replay_endpoint"]) }) {
+        for source in sources
+            + announced.map({ Source(publish: $0["publish_endpoint"], replay: $0["replay_endpoint"]) })
+        {
             try follow(source)
         }
     }
@@ -130,7 +133,8 @@ public final class EventSubscriber {
         links[source.replay] = link
         if let reactor { watch(link, in: reactor) }
         try send(.describe, body: [], to: link)
-        logger.info("following producer endpoints", metadata: ["publish": "\(source.publish)", "replay": "\(source.replay)"])
+        logger.info(
+            "following producer endpoints", metadata: ["publish": "\(source.publish)", "replay": "\(source.replay)"])
     }
 
     /// Stops following a producer's old endpoints after it described itself on new ones (a restarted worker).
@@ -140,7 +144,8 @@ public final class EventSubscriber {
         try? subscriber.disconnect(link.source.publish)
         links[link.source.replay] = nil
         try database.write { db in
-            try db.execute(sql: "DELETE FROM subscriber_source WHERE replay_endpoint = ?", arguments: [link.source.replay])
+            try db.execute(
+                sql: "DELETE FROM subscriber_source WHERE replay_endpoint = ?", arguments: [link.source.replay])
         }
         logger.info("producer moved; dropped its old endpoints", metadata: ["replay": "\(link.source.replay)"])
     }
@@ -176,7 +181,9 @@ public final class EventSubscriber {
                 case .apply: toApply.append(event)
                 case .duplicate, .ignore: break
                 case .replay(let from):
-                    logger.info("gap in event log, replaying", metadata: ["producer": "\(event.producer)", "from": "\(from)", "received": "\(event.sequence)"])
+                    logger.info(
+                        "gap in event log, replaying",
+                        metadata: ["producer": "\(event.producer)", "from": "\(from)", "received": "\(event.sequence)"])
                     try requestReplay(event.producer, from: from)
                 }
             case .heartbeat(let producer, let last):
@@ -199,7 +206,8 @@ public final class EventSubscriber {
 
     private func requestReplay(_ producer: String, from: UInt64) throws {
         guard let link = linksByProducer[producer] else { return }
-        let body = JSONCoding.encode(ReplayRequest(producer: producer, from: from, limit: EventLogEndpoints.maximumBatch))
+        let body = JSONCoding.encode(
+            ReplayRequest(producer: producer, from: from, limit: EventLogEndpoints.maximumBatch))
         try send(.replay, body: body, to: link)
     }
 
@@ -217,7 +225,9 @@ public final class EventSubscriber {
             guard let frames = try socket.receive(dontWait: true) else { return }
             let reply: Envelope
             do { reply = try Envelope(frames: frames) } catch {
-                logger.warning("dropped malformed replay reply", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
+                logger.warning(
+                    "dropped malformed replay reply",
+                    metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
                 continue
             }
             guard let pending = link.pending, reply.correlation == Array(String(pending.correlation).utf8) else {
@@ -225,8 +235,12 @@ public final class EventSubscriber {
             }
             if reply.type == .describeReply || link.producer == nil {
                 // Until the producer is described the describe stays pending, so a late retry asks again.
-                guard reply.type == .describeReply, let description = try? JSONCoding.decode(ProducerDescription.self, from: reply.body) else {
-                    logger.warning("unusable answer to describe; will ask again", metadata: ["endpoint": "\(link.source.replay)", "type": "\(reply.type)"])
+                guard reply.type == .describeReply,
+                    let description = try? JSONCoding.decode(ProducerDescription.self, from: reply.body)
+                else {
+                    logger.warning(
+                        "unusable answer to describe; will ask again",
+                        metadata: ["endpoint": "\(link.source.replay)", "type": "\(reply.type)"])
                     continue
                 }
                 link.pending = nil
@@ -239,12 +253,16 @@ public final class EventSubscriber {
                 do {
                     try takeBatch(reply, from: link)
                 } catch let error as WireError {
-                    logger.error("malformed replay batch; will ask again", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
+                    logger.error(
+                        "malformed replay batch; will ask again",
+                        metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
                     if let producer = link.producer { cursors[producer]?.abandonCatchUp() }
                 }
             case .error:
                 let error = try? JSONCoding.decode(WireError.self, from: reply.body)
-                logger.error("replay refused; will ask again", metadata: ["endpoint": "\(link.source.replay)", "error": "\(error.map { "\($0)" } ?? "?")"])
+                logger.error(
+                    "replay refused; will ask again",
+                    metadata: ["endpoint": "\(link.source.replay)", "error": "\(error.map { "\($0)" } ?? "?")"])
                 if let producer = link.producer { cursors[producer]?.abandonCatchUp() }
             default:
                 logger.warning("unexpected reply on replay endpoint", metadata: ["type": "\(reply.type)"])
@@ -255,9 +273,12 @@ public final class EventSubscriber {
     /// A replay endpoint said which producer it serves: follow it, catching up if behind.
     private func described(_ description: ProducerDescription, by link: Link) throws {
         if let applied = cursors[description.producer]?.lastApplied, applied > description.lastSequence {
-            logger.error("producer's log ends before what this subscriber applied: was its store replaced?", metadata: [
-                "producer": "\(description.producer)", "log_ends": "\(description.lastSequence)", "applied": "\(applied)",
-            ])
+            logger.error(
+                "producer's log ends before what this subscriber applied: was its store replaced?",
+                metadata: [
+                    "producer": "\(description.producer)", "log_ends": "\(description.lastSequence)",
+                    "applied": "\(applied)",
+                ])
         }
         link.producer = description.producer
         if let previous = linksByProducer[description.producer], previous !== link {
@@ -267,26 +288,32 @@ public final class EventSubscriber {
         var cursor = cursors[description.producer] ?? ProducerCursor(producer: description.producer, lastApplied: 0)
         let from = cursor.logEnds(at: description.lastSequence)
         cursors[description.producer] = cursor
-        logger.info("producer described", metadata: [
-            "producer": "\(description.producer)", "last": "\(description.lastSequence)", "applied": "\(cursor.lastApplied)",
-        ])
+        logger.info(
+            "producer described",
+            metadata: [
+                "producer": "\(description.producer)", "last": "\(description.lastSequence)",
+                "applied": "\(cursor.lastApplied)",
+            ])
         if let from { try requestReplay(description.producer, from: from) }
     }
 
     private func takeBatch(_ reply: Envelope, from link: Link) throws {
         let header = try JSONCoding.decode(ReplayBatchHeader.self, from: reply.body)
         guard link.producer == header.producer, var cursor = cursors[header.producer] else { return }
-        guard header.count >= 0, reply.attachments.count.isMultiple(of: 3), reply.attachments.count / 3 == header.count else {
-            throw WireError(.badFrameCount, "replay batch of \(header.count) events has \(reply.attachments.count) frames")
+        guard header.count >= 0, reply.attachments.count.isMultiple(of: 3), reply.attachments.count / 3 == header.count
+        else {
+            throw WireError(
+                .badFrameCount, "replay batch of \(header.count) events has \(reply.attachments.count) frames")
         }
         var events: [Event] = []
         events.reserveCapacity(header.count)
         var index = 0
         while index + 2 < reply.attachments.count {
-            events.append(try Event(
-                producer: header.producer, sequenceFrame: reply.attachments[index],
-                typeFrame: reply.attachments[index + 1], body: reply.attachments[index + 2]
-            ))
+            events.append(
+                try Event(
+                    producer: header.producer, sequenceFrame: reply.attachments[index],
+                    typeFrame: reply.attachments[index + 1], body: reply.attachments[index + 2]
+                ))
             index += 3
         }
         let (apply, next) = cursor.batch(events, lastSequence: header.lastSequence)
@@ -345,17 +372,24 @@ public final class EventSubscriber {
                         try applier.apply(event, in: db)
                     }
                 } catch let problem as WireError where isolatingEach {
-                    logger.error("event set aside: its body cannot be used", metadata: [
-                        "producer": "\(event.producer)", "sequence": "\(event.sequence)", "type": "\(event.type)", "error": "\(problem)",
-                    ])
+                    logger.error(
+                        "event set aside: its body cannot be used",
+                        metadata: [
+                            "producer": "\(event.producer)", "sequence": "\(event.sequence)", "type": "\(event.type)",
+                            "error": "\(problem)",
+                        ])
                     try db.execute(
-                        sql: "INSERT OR REPLACE INTO subscriber_quarantine (producer, sequence, type, body, problem) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [event.producer, Int64(event.sequence), event.type.rawValue, Data(event.body), problem.description]
+                        sql:
+                            "INSERT OR REPLACE INTO subscriber_quarantine (producer, sequence, type, body, problem) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [
+                            event.producer, Int64(event.sequence), event.type.rawValue, Data(event.body),
+                            problem.description,
+                        ]
                     )
                 }
                 last[event.producer] = event.sequence
                 if event.type == .producerAnnounced,
-                   let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)
+                    let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)
                 {
                     try db.execute(
                         sql: """
@@ -368,10 +402,12 @@ public final class EventSubscriber {
                 }
             }
             for (producer, sequence) in last {
-                try db.cachedStatement(sql: """
-                    INSERT INTO subscriber_checkpoint (producer, last_sequence) VALUES (?, ?)
-                    ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence
-                    """).execute(arguments: [producer, Int64(sequence)])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO subscriber_checkpoint (producer, last_sequence) VALUES (?, ?)
+                        ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence
+                        """
+                ).execute(arguments: [producer, Int64(sequence)])
             }
         }
         appliedCount += events.count

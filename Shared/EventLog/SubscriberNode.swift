@@ -20,7 +20,8 @@ public final class SubscriberNode {
         context: Context, database: any DatabaseWriter, sources: [EventSubscriber.Source], applier: any EventApplier,
         queryEndpoint: String, logger: Logger, handler: @escaping QueryHandler
     ) throws {
-        subscriber = try EventSubscriber(context: context, database: database, sources: sources, applier: applier, logger: logger)
+        subscriber = try EventSubscriber(
+            context: context, database: database, sources: sources, applier: applier, logger: logger)
         queries = try context.socket(.router)
         try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024)])
         try queries.bind(queryEndpoint)
@@ -56,11 +57,13 @@ public final class SubscriberNode {
                 reply = try handler(request.envelope, subscriber.positions)
             } catch let error as WireError {
                 logger.warning("refused query", metadata: ["error": "\(error)"])
-                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
+                reply = Envelope(
+                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
             } catch {
                 logger.error("query failed", metadata: ["error": "\(error)"])
                 let failure = WireError(.internalError, "the query could not be answered; try again")
-                reply = Envelope(type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
+                reply = Envelope(
+                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
             }
             _ = try queries.send(request.replyFrames(reply), dontWait: true)
         }

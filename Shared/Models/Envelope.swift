@@ -29,7 +29,8 @@ public struct Envelope: Sendable, Equatable {
     /// Decodes frames that start at the protocol tag.
     public init(frames: some Collection<Frame>) throws(WireError) {
         guard frames.count >= 4 else {
-            throw WireError(.badFrameCount, "expected at least 4 frames (tag, type, correlation, body), got \(frames.count)")
+            throw WireError(
+                .badFrameCount, "expected at least 4 frames (tag, type, correlation, body), got \(frames.count)")
         }
         var iterator = frames.makeIterator()
         // Four frames are known to be there.
@@ -44,7 +45,9 @@ public struct Envelope: Sendable, Equatable {
             throw WireError(.unknownType, "message type must be 1-64 bytes of UTF-8")
         }
         guard correlation.count <= Self.maximumCorrelationLength else {
-            throw WireError(.badCorrelation, "correlation id is \(correlation.count) bytes, at most \(Self.maximumCorrelationLength)")
+            throw WireError(
+                .badCorrelation,
+                "correlation id is \(correlation.count) bytes, at most \(Self.maximumCorrelationLength)")
         }
         self.type = MessageType(rawValue: name)
         self.correlation = correlation

@@ -92,7 +92,7 @@ public struct EvaluationOutline: Sendable, Equatable {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { throw WireError(.badRequest, "evaluation body: \(error)") }
         guard let submission = json.object?["submission"],
-              let outcome = json.object?["outcome"]?.string.flatMap(Evaluation.Outcome.init(rawValue:))
+            let outcome = json.object?["outcome"]?.string.flatMap(Evaluation.Outcome.init(rawValue:))
         else { throw WireError(.badRequest, "not an Evaluation object") }
         self.submission = try SubmissionFacts(json: submission)
         self.outcome = outcome
@@ -105,19 +105,20 @@ extension Evaluation {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { throw WireError(.badRequest, "evaluation body: \(error)") }
         guard let object = json.object, let submission = object["submission"],
-              let outcome = object["outcome"]?.string.flatMap(Outcome.init(rawValue:)),
-              let items = object["criteria"]?.array, let summary = object["summary"]?.string,
-              let evaluatedAt = object["evaluated_at"]?.string, let worker = object["worker"]?.string
+            let outcome = object["outcome"]?.string.flatMap(Outcome.init(rawValue:)),
+            let items = object["criteria"]?.array, let summary = object["summary"]?.string,
+            let evaluatedAt = object["evaluated_at"]?.string, let worker = object["worker"]?.string
         else { throw WireError(.badRequest, "not an Evaluation object") }
         var criteria: [CriterionOutcome] = []
         for item in items {
             guard let criterion = item.object?["criterion"]?.string, let met = item.object?["met"]?.bool,
-                  let reason = item.object?["reason"]?.string
+                let reason = item.object?["reason"]?.string
             else { throw WireError(.badRequest, "not a CriterionOutcome object") }
             criteria.append(CriterionOutcome(criterion: criterion, met: met, reason: reason))
         }
         self.init(
-            submission: try SubmissionFacts(json: submission), criteriaSet: object["criteria_set"]?.string, outcome: outcome,
+            submission: try SubmissionFacts(json: submission), criteriaSet: object["criteria_set"]?.string,
+            outcome: outcome,
             criteria: criteria, summary: summary, evaluatedAt: evaluatedAt, worker: worker
         )
     }

@@ -25,8 +25,10 @@ public struct Event: Sendable, Equatable {
 
     /// The PUB frames of this event.
     public var publishedFrames: [Frame] {
-        [Envelope.protocolTag, Self.publishedEventMarker, Array(producer.utf8), Array(String(sequence).utf8),
-         Array(type.rawValue.utf8), body]
+        [
+            Envelope.protocolTag, Self.publishedEventMarker, Array(producer.utf8), Array(String(sequence).utf8),
+            Array(type.rawValue.utf8), body,
+        ]
     }
 
     /// The three frames of this event inside a replay batch.
@@ -37,7 +39,7 @@ public struct Event: Sendable, Equatable {
     /// Decodes the sequence, type and body frames of an event of `producer`.
     public init(producer: String, sequenceFrame: Frame, typeFrame: Frame, body: Frame) throws(WireError) {
         guard sequenceFrame.first != UInt8(ascii: "0"), sequenceFrame.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              let sequence = UInt64(String(decoding: sequenceFrame, as: UTF8.self)), sequence > 0
+            let sequence = UInt64(String(decoding: sequenceFrame, as: UTF8.self)), sequence > 0
         else {
             throw WireError(.badRequest, "event sequence must be a positive decimal number")
         }
@@ -63,10 +65,11 @@ public enum PublishedMessage: Sendable, Equatable {
             throw WireError(.badRequest, "producer must be UTF-8 text")
         }
         if frames[1] == Event.publishedEventMarker, frames.count == 6 {
-            self = .event(try Event(producer: producer, sequenceFrame: frames[3], typeFrame: frames[4], body: frames[5]))
+            self = .event(
+                try Event(producer: producer, sequenceFrame: frames[3], typeFrame: frames[4], body: frames[5]))
         } else if frames[1] == Event.publishedHeartbeatMarker, frames.count == 4,
-                  !frames[3].isEmpty, frames[3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let last = UInt64(String(decoding: frames[3], as: UTF8.self))
+            !frames[3].isEmpty, frames[3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let last = UInt64(String(decoding: frames[3], as: UTF8.self))
         {
             self = .heartbeat(producer: producer, lastSequence: last)
         } else {

@@ -16,7 +16,7 @@ public struct Period: Hashable, Sendable, CustomStringConvertible, Comparable {
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts[0].count == 4,
-              parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[0].first != "0", let year = Int(parts[0])
+            parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), parts[0].first != "0", let year = Int(parts[0])
         else { return nil }
         if parts.count == 2 {
             guard parts[1] == "H1" || parts[1] == "H2" else { return nil }

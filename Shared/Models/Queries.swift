@@ -17,7 +17,10 @@ public struct ReportRow: Codable, Sendable, Equatable {
     public let failed: Int
     public let notApplicable: Int
 
-    public init(unitKind: UnitKind, area: String, areaName: String, received: Int, evaluated: Int, passed: Int, failed: Int, notApplicable: Int) {
+    public init(
+        unitKind: UnitKind, area: String, areaName: String, received: Int, evaluated: Int, passed: Int, failed: Int,
+        notApplicable: Int
+    ) {
         self.unitKind = unitKind
         self.area = area
         self.areaName = areaName

@@ -61,10 +61,11 @@ extension Receipt {
     /// Reads a receipt from a parsed JSON object (faster than `JSONDecoder` for clients under load).
     public init(json: JSONValue) throws(WireError) {
         guard let object = json.object,
-              let key = object["key"]?.string, let submissionID = object["submission_id"]?.string,
-              let unit = object["unit"]?.string, let kind = object["kind"]?.string.flatMap(SubmissionKind.init(rawValue:)),
-              let period = object["period"]?.string, let version = object["version"]?.integer,
-              let acceptedAt = object["accepted_at"]?.string, let sequence = object["sequence"]?.integer, sequence > 0
+            let key = object["key"]?.string, let submissionID = object["submission_id"]?.string,
+            let unit = object["unit"]?.string,
+            let kind = object["kind"]?.string.flatMap(SubmissionKind.init(rawValue:)),
+            let period = object["period"]?.string, let version = object["version"]?.integer,
+            let acceptedAt = object["accepted_at"]?.string, let sequence = object["sequence"]?.integer, sequence > 0
         else { throw WireError(.badRequest, "not a Receipt object") }
         let replaces = object["replaces"]?.string
         self.init(

@@ -62,13 +62,17 @@ extension SubmissionFacts {
     /// Reads facts from a parsed JSON object (faster than `JSONDecoder` for subscribers).
     public init(json: JSONValue) throws(WireError) {
         guard let object = json.object,
-              let key = object["key"]?.string, let root = object["root"]?.string, let version = object["version"]?.integer,
-              let unit = object["unit"]?.string, let unitKind = object["unit_kind"]?.string.flatMap(UnitKind.init(rawValue:)),
-              let area = object["area"]?.string, let kind = object["kind"]?.string.flatMap(SubmissionKind.init(rawValue:)),
-              let period = object["period"]?.string, let acceptedAt = object["accepted_at"]?.string
+            let key = object["key"]?.string, let root = object["root"]?.string,
+            let version = object["version"]?.integer,
+            let unit = object["unit"]?.string,
+            let unitKind = object["unit_kind"]?.string.flatMap(UnitKind.init(rawValue:)),
+            let area = object["area"]?.string,
+            let kind = object["kind"]?.string.flatMap(SubmissionKind.init(rawValue:)),
+            let period = object["period"]?.string, let acceptedAt = object["accepted_at"]?.string
         else { throw WireError(.badRequest, "not a SubmissionFacts object") }
         self.init(
-            key: key, root: root, version: version, unit: unit, unitKind: unitKind, area: area, kind: kind, period: period,
+            key: key, root: root, version: version, unit: unit, unitKind: unitKind, area: area, kind: kind,
+            period: period,
             acceptedAt: acceptedAt
         )
     }

@@ -37,7 +37,8 @@ public enum SubmissionSchema {
                 FieldSpec("households_total", "tổng số hộ gia đình", .count),
                 FieldSpec("households_registered", "số hộ gia đình đăng ký phấn đấu", .count),
                 FieldSpec("policy_implemented", "thực hiện tốt chủ trương, chính sách về an ninh, trật tự", .boolean),
-                FieldSpec("security_incidents", "các vụ việc về an ninh đã xảy ra", .codes(allowed: securityIncidentCodes)),
+                FieldSpec(
+                    "security_incidents", "các vụ việc về an ninh đã xảy ra", .codes(allowed: securityIncidentCodes)),
                 FieldSpec("note", "ghi chú", .text(maxLength: 4000)),
             ]
         }

@@ -21,26 +21,47 @@ public struct SubmissionValidator: Sendable {
     /// Decodes and checks `body`.
     public func validate(_ body: [UInt8]) -> Result<Submission, Rejection> {
         guard body.count <= Submission.maximumBodySize else {
-            return .failure(Rejection(submissionID: nil, problems: [
-                Problem(field: "", code: .tooLarge, message: "Nội dung gửi quá lớn: \(body.count) byte, tối đa \(Submission.maximumBodySize) byte."),
-            ]))
+            return .failure(
+                Rejection(
+                    submissionID: nil,
+                    problems: [
+                        Problem(
+                            field: "", code: .tooLarge,
+                            message:
+                                "Nội dung gửi quá lớn: \(body.count) byte, tối đa \(Submission.maximumBodySize) byte.")
+                    ]))
         }
         let root: JSONValue
         do {
             root = try JSONParser.parse(body)
         } catch {
-            return .failure(Rejection(submissionID: nil, problems: [
-                Problem(field: "", code: .malformedJSON, message: "Nội dung không phải JSON hợp lệ (UTF-8): lỗi tại byte \(error.offset) (\(error.reason))."),
-            ]))
+            return .failure(
+                Rejection(
+                    submissionID: nil,
+                    problems: [
+                        Problem(
+                            field: "", code: .malformedJSON,
+                            message:
+                                "Nội dung không phải JSON hợp lệ (UTF-8): lỗi tại byte \(error.offset) (\(error.reason))."
+                        )
+                    ]))
         }
         guard let object = root.object else {
-            return .failure(Rejection(submissionID: nil, problems: [
-                Problem(field: "", code: .notAnObject, message: "Nội dung phải là một đối tượng JSON, nhận được \(root.typeName)."),
-            ]))
+            return .failure(
+                Rejection(
+                    submissionID: nil,
+                    problems: [
+                        Problem(
+                            field: "", code: .notAnObject,
+                            message: "Nội dung phải là một đối tượng JSON, nhận được \(root.typeName).")
+                    ]))
         }
         var problems: [Problem] = []
         for name in object.keys.sorted() where !Self.topLevelFields.contains(name) {
-            problems.append(Problem(field: name, code: .unknownField, message: "Trường “\(Self.clip(name))” không có trong mẫu báo cáo; hãy bỏ trường này."))
+            problems.append(
+                Problem(
+                    field: name, code: .unknownField,
+                    message: "Trường “\(Self.clip(name))” không có trong mẫu báo cáo; hãy bỏ trường này."))
         }
 
         let submissionID = requiredString(object, "submission_id", "mã báo cáo", &problems)
@@ -48,17 +69,30 @@ public struct SubmissionValidator: Sendable {
             if id.isEmpty || id.utf8.count > Submission.maximumIDLength
                 || !id.utf8.allSatisfy(Self.isIDByte)
             {
-                problems.append(Problem(field: "submission_id", code: .invalidValue, message: "Mã báo cáo “\(Self.clip(id))” không hợp lệ: dùng 1–\(Submission.maximumIDLength) ký tự chữ, số hoặc . _ : -"))
+                problems.append(
+                    Problem(
+                        field: "submission_id", code: .invalidValue,
+                        message:
+                            "Mã báo cáo “\(Self.clip(id))” không hợp lệ: dùng 1–\(Submission.maximumIDLength) ký tự chữ, số hoặc . _ : -"
+                    ))
             }
         }
 
         if let unitID = requiredString(object, "unit", "đơn vị", &problems) {
             if let unit = registry[unitID] {
                 if !unit.kind.submitsReports {
-                    problems.append(Problem(field: "unit", code: .unitCannotSubmit, message: "Đơn vị “\(unit.name)” (\(unit.kind.vietnameseName)) không tự gửi báo cáo; báo cáo do các đơn vị trực thuộc gửi."))
+                    problems.append(
+                        Problem(
+                            field: "unit", code: .unitCannotSubmit,
+                            message:
+                                "Đơn vị “\(unit.name)” (\(unit.kind.vietnameseName)) không tự gửi báo cáo; báo cáo do các đơn vị trực thuộc gửi."
+                        ))
                 }
             } else {
-                problems.append(Problem(field: "unit", code: .unknownUnit, message: "Không tìm thấy đơn vị có mã “\(Self.clip(unitID))” trong danh mục đơn vị."))
+                problems.append(
+                    Problem(
+                        field: "unit", code: .unknownUnit,
+                        message: "Không tìm thấy đơn vị có mã “\(Self.clip(unitID))” trong danh mục đơn vị."))
             }
         }
         var kind: SubmissionKind?
@@ -66,7 +100,10 @@ public struct SubmissionValidator: Sendable {
             kind = SubmissionKind(rawValue: kindName)
             if kind == nil {
                 let known = SubmissionKind.allCases.map(\.rawValue).joined(separator: ", ")
-                problems.append(Problem(field: "kind", code: .unknownKind, message: "Loại báo cáo “\(Self.clip(kindName))” không có; các loại hợp lệ: \(known)."))
+                problems.append(
+                    Problem(
+                        field: "kind", code: .unknownKind,
+                        message: "Loại báo cáo “\(Self.clip(kindName))” không có; các loại hợp lệ: \(known)."))
             }
         }
 
@@ -79,12 +116,21 @@ public struct SubmissionValidator: Sendable {
         if let value = object["replaces"], value != .null {
             if let text = value.string {
                 if text.isEmpty {
-                    problems.append(Problem(field: "replaces", code: .invalidValue, message: "Trường “replaces” (mã báo cáo được thay thế) không được rỗng; bỏ trường này nếu không thay thế báo cáo nào."))
+                    problems.append(
+                        Problem(
+                            field: "replaces", code: .invalidValue,
+                            message:
+                                "Trường “replaces” (mã báo cáo được thay thế) không được rỗng; bỏ trường này nếu không thay thế báo cáo nào."
+                        ))
                 } else {
                     replaces = text
                 }
             } else {
-                problems.append(Problem(field: "replaces", code: .wrongType, message: "Trường “replaces” (mã báo cáo được thay thế) phải là chuỗi, nhận được \(value.typeName)."))
+                problems.append(
+                    Problem(
+                        field: "replaces", code: .wrongType,
+                        message:
+                            "Trường “replaces” (mã báo cáo được thay thế) phải là chuỗi, nhận được \(value.typeName)."))
             }
         }
 
@@ -94,25 +140,40 @@ public struct SubmissionValidator: Sendable {
                 data = dataObject
                 if let kind { checkData(dataObject, kind: kind, &problems) }
             } else {
-                problems.append(Problem(field: "data", code: .notAnObject, message: "Trường “data” (nội dung báo cáo) phải là đối tượng JSON, nhận được \(value.typeName)."))
+                problems.append(
+                    Problem(
+                        field: "data", code: .notAnObject,
+                        message: "Trường “data” (nội dung báo cáo) phải là đối tượng JSON, nhận được \(value.typeName)."
+                    ))
             }
         } else {
-            problems.append(Problem(field: "data", code: .missingField, message: "Thiếu trường bắt buộc “data” (nội dung báo cáo)."))
+            problems.append(
+                Problem(field: "data", code: .missingField, message: "Thiếu trường bắt buộc “data” (nội dung báo cáo).")
+            )
         }
 
         guard problems.isEmpty, let submissionID, let unit = object["unit"]?.string, let kind, let period else {
             return .failure(Rejection(submissionID: submissionID, problems: problems))
         }
-        return .success(Submission(submissionID: submissionID, unit: unit, kind: kind, period: period, replaces: replaces, data: data, body: body))
+        return .success(
+            Submission(
+                submissionID: submissionID, unit: unit, kind: kind, period: period, replaces: replaces, data: data,
+                body: body))
     }
 
-    private func requiredString(_ object: [String: JSONValue], _ name: String, _ label: String, _ problems: inout [Problem]) -> String? {
+    private func requiredString(
+        _ object: [String: JSONValue], _ name: String, _ label: String, _ problems: inout [Problem]
+    ) -> String? {
         guard let value = object[name] else {
-            problems.append(Problem(field: name, code: .missingField, message: "Thiếu trường bắt buộc “\(name)” (\(label))."))
+            problems.append(
+                Problem(field: name, code: .missingField, message: "Thiếu trường bắt buộc “\(name)” (\(label))."))
             return nil
         }
         guard let text = value.string else {
-            problems.append(Problem(field: name, code: .wrongType, message: "Trường “\(name)” (\(label)) phải là chuỗi, nhận được \(value.typeName)."))
+            problems.append(
+                Problem(
+                    field: name, code: .wrongType,
+                    message: "Trường “\(name)” (\(label)) phải là chuỗi, nhận được \(value.typeName)."))
             return nil
         }
         return text
@@ -120,16 +181,27 @@ public struct SubmissionValidator: Sendable {
 
     private func checkPeriod(_ text: String, kind: SubmissionKind?, _ problems: inout [Problem]) -> Period? {
         guard let period = Period(text) else {
-            problems.append(Problem(field: "period", code: .invalidPeriod, message: "Kỳ báo cáo “\(Self.clip(text))” không hợp lệ: dùng dạng NNNN (năm) hoặc NNNN-H1, NNNN-H2 (6 tháng)."))
+            problems.append(
+                Problem(
+                    field: "period", code: .invalidPeriod,
+                    message:
+                        "Kỳ báo cáo “\(Self.clip(text))” không hợp lệ: dùng dạng NNNN (năm) hoặc NNNN-H1, NNNN-H2 (6 tháng)."
+                ))
             return nil
         }
         guard (firstYear...(currentYear + 1)).contains(period.year) else {
-            problems.append(Problem(field: "period", code: .periodOutOfRange, message: "Kỳ báo cáo \(period) nằm ngoài khoảng cho phép (\(firstYear)–\(currentYear + 1))."))
+            problems.append(
+                Problem(
+                    field: "period", code: .periodOutOfRange,
+                    message: "Kỳ báo cáo \(period) nằm ngoài khoảng cho phép (\(firstYear)–\(currentYear + 1))."))
             return nil
         }
         if let kind, kind.isHalfYearly != (period.half != nil) {
             let expected = kind.isHalfYearly ? "NNNN-H1 hoặc NNNN-H2" : "NNNN"
-            problems.append(Problem(field: "period", code: .periodKindMismatch, message: "Kỳ \(period) không phù hợp với loại “\(kind.vietnameseName)”; cần dạng \(expected)."))
+            problems.append(
+                Problem(
+                    field: "period", code: .periodKindMismatch,
+                    message: "Kỳ \(period) không phù hợp với loại “\(kind.vietnameseName)”; cần dạng \(expected)."))
             return nil
         }
         return period
@@ -139,47 +211,86 @@ public struct SubmissionValidator: Sendable {
         let specs = SubmissionSchema.fields(of: kind)
         let known = Set(specs.map(\.name))
         for name in data.keys.sorted() where !known.contains(name) {
-            problems.append(Problem(field: "data.\(name)", code: .unknownField, message: "Trường “\(Self.clip(name))” không có trong mẫu “\(kind.vietnameseName)”; hãy kiểm tra lại tên trường."))
+            problems.append(
+                Problem(
+                    field: "data.\(name)", code: .unknownField,
+                    message:
+                        "Trường “\(Self.clip(name))” không có trong mẫu “\(kind.vietnameseName)”; hãy kiểm tra lại tên trường."
+                ))
         }
         for spec in specs {
             let path = "data.\(spec.name)"
             guard let value = data[spec.name], value != .null else {
                 if spec.required {
-                    problems.append(Problem(field: path, code: .missingField, message: "Thiếu trường bắt buộc “\(spec.name)” (\(spec.label))."))
+                    problems.append(
+                        Problem(
+                            field: path, code: .missingField,
+                            message: "Thiếu trường bắt buộc “\(spec.name)” (\(spec.label))."))
                 }
                 continue
             }
             switch spec.type {
             case .boolean:
                 if value.bool == nil {
-                    problems.append(Problem(field: path, code: .wrongType, message: "Trường “\(spec.name)” (\(spec.label)) phải là true hoặc false, nhận được \(value.typeName)."))
+                    problems.append(
+                        Problem(
+                            field: path, code: .wrongType,
+                            message:
+                                "Trường “\(spec.name)” (\(spec.label)) phải là true hoặc false, nhận được \(value.typeName)."
+                        ))
                 }
             case .count:
                 if let number = value.integer {
                     if number < 0 {
-                        problems.append(Problem(field: path, code: .invalidValue, message: "Trường “\(spec.name)” (\(spec.label)) không được âm, nhận được \(number)."))
+                        problems.append(
+                            Problem(
+                                field: path, code: .invalidValue,
+                                message: "Trường “\(spec.name)” (\(spec.label)) không được âm, nhận được \(number)."))
                     }
                 } else {
-                    problems.append(Problem(field: path, code: .wrongType, message: "Trường “\(spec.name)” (\(spec.label)) phải là số nguyên không âm, nhận được \(value.typeName)."))
+                    problems.append(
+                        Problem(
+                            field: path, code: .wrongType,
+                            message:
+                                "Trường “\(spec.name)” (\(spec.label)) phải là số nguyên không âm, nhận được \(value.typeName)."
+                        ))
                 }
             case .text(let maxLength):
                 if let text = value.string {
                     let length = text.unicodeScalars.count
                     if length > maxLength {
-                        problems.append(Problem(field: path, code: .invalidValue, message: "Trường “\(spec.name)” (\(spec.label)) dài \(length) ký tự, tối đa \(maxLength)."))
+                        problems.append(
+                            Problem(
+                                field: path, code: .invalidValue,
+                                message:
+                                    "Trường “\(spec.name)” (\(spec.label)) dài \(length) ký tự, tối đa \(maxLength)."))
                     }
                 } else {
-                    problems.append(Problem(field: path, code: .wrongType, message: "Trường “\(spec.name)” (\(spec.label)) phải là chuỗi, nhận được \(value.typeName)."))
+                    problems.append(
+                        Problem(
+                            field: path, code: .wrongType,
+                            message: "Trường “\(spec.name)” (\(spec.label)) phải là chuỗi, nhận được \(value.typeName)."
+                        ))
                 }
             case .codes(let allowed):
                 guard let items = value.array else {
-                    problems.append(Problem(field: path, code: .wrongType, message: "Trường “\(spec.name)” (\(spec.label)) phải là danh sách mã, nhận được \(value.typeName)."))
+                    problems.append(
+                        Problem(
+                            field: path, code: .wrongType,
+                            message:
+                                "Trường “\(spec.name)” (\(spec.label)) phải là danh sách mã, nhận được \(value.typeName)."
+                        ))
                     continue
                 }
                 for (index, item) in items.enumerated() {
                     guard let code = item.string, allowed.contains(code) else {
                         let shown = item.string.map { "“\(Self.clip($0))”" } ?? item.typeName
-                        problems.append(Problem(field: "\(path)[\(index)]", code: .invalidValue, message: "Mã \(shown) không có trong danh mục \(spec.label); các mã hợp lệ: \(allowed.sorted().joined(separator: ", "))."))
+                        problems.append(
+                            Problem(
+                                field: "\(path)[\(index)]", code: .invalidValue,
+                                message:
+                                    "Mã \(shown) không có trong danh mục \(spec.label); các mã hợp lệ: \(allowed.sorted().joined(separator: ", "))."
+                            ))
                         continue
                     }
                 }
@@ -187,17 +298,21 @@ public struct SubmissionValidator: Sendable {
         }
         // Cross-field rule: registered households cannot exceed all households.
         if kind == .selfAssessment, let total = data["households_total"]?.integer,
-           let registered = data["households_registered"]?.integer, registered > total
+            let registered = data["households_registered"]?.integer, registered > total
         {
-            problems.append(Problem(field: "data.households_registered", code: .invalidValue, message: "Số hộ đăng ký (\(registered)) lớn hơn tổng số hộ (\(total))."))
+            problems.append(
+                Problem(
+                    field: "data.households_registered", code: .invalidValue,
+                    message: "Số hộ đăng ký (\(registered)) lớn hơn tổng số hộ (\(total))."))
         }
     }
 
     /// ASCII letters, digits and `. _ : -`.
     private static func isIDByte(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
             true
         default:
             false

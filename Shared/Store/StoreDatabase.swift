@@ -17,7 +17,9 @@ public enum StoreDatabase {
     ///   - path: the SQLite file; its directory is created when missing.
     ///   - durability: see ``Durability``.
     ///   - migrator: the service's named migrations (never edit one that has shipped).
-    public static func open(path: String, durability: Durability = .full, migrator: DatabaseMigrator) throws -> DatabasePool {
+    public static func open(
+        path: String, durability: Durability = .full, migrator: DatabaseMigrator
+    ) throws -> DatabasePool {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -33,6 +35,7 @@ public enum StoreDatabase {
 
     /// The current time as ISO 8601 UTC with milliseconds, the format every stored and sent time uses.
     public static func timestamp(_ date: Date = Date()) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 }

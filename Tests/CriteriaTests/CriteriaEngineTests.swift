@@ -164,7 +164,10 @@ struct CriteriaEngineTests {
         let (passed, outcomes) = CriteriaEngine.evaluate([:], against: try CriteriaFixtures.tt124())
         #expect(!passed)
         let failed = outcomes.filter { !$0.met }
-        #expect(failed.map(\.criterion) == ["TT124-KDC-1.1", "TT124-KDC-1.2", "TT124-KDC-1.3", "TT124-KDC-2", "TT124-KDC-3"])
+        #expect(
+            failed.map(\.criterion) == [
+                "TT124-KDC-1.1", "TT124-KDC-1.2", "TT124-KDC-1.3", "TT124-KDC-2", "TT124-KDC-3",
+            ])
         #expect(failed.allSatisfy { $0.reason.hasPrefix("Chưa đạt: báo cáo chưa nêu ") })
         #expect(
             try Self.outcome("TT124-KDC-1.1", in: outcomes).reason

@@ -18,7 +18,9 @@ struct ReplayTests {
         }
     }
 
-    static func replay(from: UInt64, limit: Int? = nil, producer: String = "intake-1", correlation: String = "r-1")
+    static func replay(
+        from: UInt64, limit: Int? = nil, producer: String = "intake-1", correlation: String = "r-1"
+    )
         -> Envelope
     {
         Envelope(

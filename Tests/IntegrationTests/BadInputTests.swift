@@ -11,7 +11,9 @@ import ZeroMQ
 @Suite("Bad input to every endpoint, real processes", .serialized)
 struct BadInputTests {
     /// Sends raw frames from a fresh DEALER and waits up to `timeout` for one answer.
-    func ask(_ context: Context, _ endpoint: String, _ frames: [Frame], timeout: Duration = .seconds(3)) throws -> Envelope? {
+    func ask(
+        _ context: Context, _ endpoint: String, _ frames: [Frame], timeout: Duration = .seconds(3)
+    ) throws -> Envelope? {
         let socket = try context.socket(.dealer)
         defer { socket.close() }
         try socket.set([.linger(milliseconds: 0)])
@@ -19,7 +21,9 @@ struct BadInputTests {
         try socket.send(frames)
         let poller = Poller()
         poller.add(socket)
-        guard try poller.poll(timeout: timeout).first == true, let reply = try socket.receive(dontWait: true) else { return nil }
+        guard try poller.poll(timeout: timeout).first == true, let reply = try socket.receive(dontWait: true) else {
+            return nil
+        }
         return try Envelope(frames: reply)
     }
 
@@ -43,7 +47,8 @@ struct BadInputTests {
         let intake = try system.cluster.startIntake()
         _ = try system.cluster.startWorker(id: "worker-1", intake: intake)
         let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber("antq-notification", name: "notification", following: [intake])
+        let notification = try system.cluster.startSubscriber(
+            "antq-notification", name: "notification", following: [intake])
         let context = system.context
         let submissions = try #require(intake.endpoints["submissions"])
 
@@ -54,33 +59,55 @@ struct BadInputTests {
 
         // Submissions endpoint: frames.
         #expect(try errorCode(ask(context, submissions, [[0xDE, 0xAD, 0xBE, 0xEF]])) == .badFrameCount)
-        #expect(try errorCode(ask(context, submissions, [Envelope.protocolTag, Array("submit".utf8), []])) == .badFrameCount)
-        #expect(try errorCode(ask(context, submissions, [Array("HTTP/1.1".utf8), Array("submit".utf8), [], []])) == .unknownProtocol)
-        #expect(try errorCode(ask(context, submissions, Envelope(type: MessageType(rawValue: "frobnicate")).frames)) == .unknownType)
+        #expect(
+            try errorCode(ask(context, submissions, [Envelope.protocolTag, Array("submit".utf8), []])) == .badFrameCount
+        )
+        #expect(
+            try errorCode(ask(context, submissions, [Array("HTTP/1.1".utf8), Array("submit".utf8), [], []]))
+                == .unknownProtocol)
+        #expect(
+            try errorCode(ask(context, submissions, Envelope(type: MessageType(rawValue: "frobnicate")).frames))
+                == .unknownType)
         #expect(try errorCode(ask(context, submissions, [Envelope.protocolTag, [], [], []])) == .unknownType)
-        #expect(try errorCode(ask(context, submissions, [Envelope.protocolTag, Array("submit".utf8), Array(repeating: 0x41, count: 300), []])) == .badCorrelation)
+        #expect(
+            try errorCode(
+                ask(
+                    context, submissions,
+                    [Envelope.protocolTag, Array("submit".utf8), Array(repeating: 0x41, count: 300), []]))
+                == .badCorrelation)
 
         // Submissions endpoint: bodies.
         #expect(try problemCodes(ask(context, submissions, submit("{not json"))) == [.malformedJSON])
         #expect(try problemCodes(ask(context, submissions, submit("[1,2,3]"))) == [.notAnObject])
-        #expect(try problemCodes(ask(context, submissions, submit(String(repeating: " ", count: 200 * 1024) + "{}"))) == [.tooLarge])
-        let unknownUnit = #"{"submission_id":"x1","unit":"TQ-NOWHERE","kind":"self_assessment","period":"2025","data":{}}"#
+        #expect(
+            try problemCodes(ask(context, submissions, submit(String(repeating: " ", count: 200 * 1024) + "{}"))) == [
+                .tooLarge
+            ])
+        let unknownUnit =
+            #"{"submission_id":"x1","unit":"TQ-NOWHERE","kind":"self_assessment","period":"2025","data":{}}"#
         #expect(try problemCodes(ask(context, submissions, submit(unknownUnit))) == [.unknownUnit])
-        let unknownKind = #"{"submission_id":"x2","unit":"TQ-NH-THUONGNONG-KDC01","kind":"weekly_gossip","period":"2025","data":{}}"#
+        let unknownKind =
+            #"{"submission_id":"x2","unit":"TQ-NH-THUONGNONG-KDC01","kind":"weekly_gossip","period":"2025","data":{}}"#
         #expect(try problemCodes(ask(context, submissions, submit(unknownKind))) == [.unknownKind])
-        let wrongPeriod = #"{"submission_id":"x3","unit":"TQ-NH-THUONGNONG-KDC01","kind":"self_assessment","period":"2025-Q7","data":{}}"#
+        let wrongPeriod =
+            #"{"submission_id":"x3","unit":"TQ-NH-THUONGNONG-KDC01","kind":"self_assessment","period":"2025-Q7","data":{}}"#
         #expect(try problemCodes(ask(context, submissions, submit(wrongPeriod))) == [.invalidPeriod])
-        let halfYear = #"{"submission_id":"x4","unit":"TQ-NH-THUONGNONG-KDC01","kind":"self_assessment","period":"2025-H1","data":{}}"#
+        let halfYear =
+            #"{"submission_id":"x4","unit":"TQ-NH-THUONGNONG-KDC01","kind":"self_assessment","period":"2025-H1","data":{}}"#
         #expect(try problemCodes(ask(context, submissions, submit(halfYear))) == [.periodKindMismatch])
         let many = #"{"unit":42,"kind":"self_assessment","period":"1999","data":{"households_total":-3,"oops":true}}"#
         let codes = try problemCodes(ask(context, submissions, submit(many)))
         #expect(Set(codes) == [.missingField, .wrongType, .periodOutOfRange, .unknownField, .invalidValue])
 
         // Over the endpoint's maximum message size: libzmq drops the connection; nothing to answer.
-        #expect(try ask(context, submissions, submit(String(repeating: "x", count: 2 * 1024 * 1024)), timeout: .seconds(1)) == nil)
+        #expect(
+            try ask(context, submissions, submit(String(repeating: "x", count: 2 * 1024 * 1024)), timeout: .seconds(1))
+                == nil)
 
         // Not ZeroMQ at all: raw bytes on the TCP port.
-        try sendRawTCP(to: submissions, bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8) + (0..<4096).map { UInt8($0 % 251) })
+        try sendRawTCP(
+            to: submissions, bytes: Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8) + (0..<4096).map { UInt8($0 % 251) }
+        )
 
         // Work endpoint.
         let work = try #require(intake.endpoints["work"])
@@ -91,7 +118,8 @@ struct BadInputTests {
         let replay = try #require(intake.endpoints["replay"])
         let future = JSONCoding.encode(ReplayRequest(producer: "intake-1", from: 1_000_000))
         #expect(try errorCode(ask(context, replay, Envelope(type: .replay, body: future).frames)) == .sequenceInFuture)
-        #expect(try errorCode(ask(context, replay, Envelope(type: .replay, body: Array("{]".utf8)).frames)) == .badRequest)
+        #expect(
+            try errorCode(ask(context, replay, Envelope(type: .replay, body: Array("{]".utf8)).frames)) == .badRequest)
         let stranger = JSONCoding.encode(ReplayRequest(producer: "someone-else", from: 1))
         #expect(try errorCode(ask(context, replay, Envelope(type: .replay, body: stranger).frames)) == .unknownProducer)
         #expect(try errorCode(ask(context, replay, [[0]])) == .badFrameCount)
@@ -100,10 +128,19 @@ struct BadInputTests {
         for service in [reporting, notification] {
             let query = try #require(service.endpoints["query"])
             #expect(try errorCode(ask(context, query, [[9, 9]])) == .badFrameCount)
-            #expect(try errorCode(ask(context, query, Envelope(type: .submit, body: Array("{}".utf8)).frames)) == .unknownType)
+            #expect(
+                try errorCode(ask(context, query, Envelope(type: .submit, body: Array("{}".utf8)).frames))
+                    == .unknownType)
         }
-        #expect(try errorCode(ask(context, try #require(reporting.endpoints["query"]), Envelope(type: .report, body: Array("nope".utf8)).frames)) == .badRequest)
-        #expect(try errorCode(ask(context, try #require(notification.endpoints["query"]), Envelope(type: .inbox, body: []).frames)) == .badRequest)
+        #expect(
+            try errorCode(
+                ask(
+                    context, try #require(reporting.endpoints["query"]),
+                    Envelope(type: .report, body: Array("nope".utf8)).frames)) == .badRequest)
+        #expect(
+            try errorCode(
+                ask(context, try #require(notification.endpoints["query"]), Envelope(type: .inbox, body: []).frames))
+                == .badRequest)
 
         // Every service still serves, and nothing accepted was lost.
         for service in system.cluster.services { #expect(service.isRunning, "\(service.name) died") }
@@ -130,7 +167,9 @@ struct BadInputTests {
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         try #require(connected == 0)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

@@ -17,8 +17,11 @@ struct CrashTests {
         init(endpoint: String, context: Context, bodies: [[UInt8]]) {
             let thread = Thread { [self] in
                 do {
-                    let client = try RequestClient(context: context, endpoint: endpoint, timeout: .milliseconds(1500), tries: 40)
-                    let (outcomes, _) = try client.submitAll(bodies, window: 32) { count in self.answered.withLock { $0 = count } }
+                    let client = try RequestClient(
+                        context: context, endpoint: endpoint, timeout: .milliseconds(1500), tries: 40)
+                    let (outcomes, _) = try client.submitAll(bodies, window: 32) { count in
+                        self.answered.withLock { $0 = count }
+                    }
                     self.result.withLock { $0 = outcomes }
                 } catch {
                     self.failure.withLock { $0 = "\(error)" }
@@ -38,9 +41,11 @@ struct CrashTests {
         let worker1 = try system.cluster.startWorker(id: "worker-1", intake: intake)
         let worker2 = try system.cluster.startWorker(id: "worker-2", intake: intake)
         let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber("antq-notification", name: "notification", following: [intake])
+        let notification = try system.cluster.startSubscriber(
+            "antq-notification", name: "notification", following: [intake])
         let bodies = system.bodies(5000, tag: "it-crash")
-        let sender = Sender(endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)
+        let sender = Sender(
+            endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)
 
         #expect(system.waitUntil(.seconds(60)) { sender.count >= 1000 })
         intake.kill()
@@ -65,7 +70,8 @@ struct CrashTests {
         let settled = try system.waitUntil(.seconds(120)) {
             let stats = try system.stats(intake)
             let totals = try system.totals(reporting)
-            return stats.accepted == 5000 && stats.evaluated == 5000 && totals.received == 5000 && totals.evaluated == 5000
+            return stats.accepted == 5000 && stats.evaluated == 5000 && totals.received == 5000
+                && totals.evaluated == 5000
         }
         #expect(settled)
         let stats = try system.stats(intake)
@@ -91,9 +97,11 @@ struct CrashTests {
         let intake = try system.cluster.startIntake()
         let worker = try system.cluster.startWorker(id: "worker-1", intake: intake)
         let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber("antq-notification", name: "notification", following: [intake])
+        let notification = try system.cluster.startSubscriber(
+            "antq-notification", name: "notification", following: [intake])
         let bodies = system.bodies(3000, tag: "it-sigterm")
-        let sender = Sender(endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)
+        let sender = Sender(
+            endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)
 
         var threshold = 400
         for service in [intake, worker, reporting, notification] {

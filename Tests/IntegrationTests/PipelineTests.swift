@@ -13,7 +13,8 @@ struct PipelineTests {
         let intake = try system.cluster.startIntake()
         let workers = try (1...2).map { try system.cluster.startWorker(id: "worker-\($0)", intake: intake) }
         let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber("antq-notification", name: "notification", following: [intake])
+        let notification = try system.cluster.startSubscriber(
+            "antq-notification", name: "notification", following: [intake])
 
         let bodies = system.bodies(1000, tag: "it-pipeline")
         let client = try system.client(intake, "submissions")
@@ -53,8 +54,9 @@ struct PipelineTests {
 
         // The same id with other content: a conflict.
         var changed = try #require(String(validating: bodies[0], as: UTF8.self))
-        changed = changed.replacingOccurrences(of: "\"security_teams\":", with: "\"security_teams\":9").replacingOccurrences(
-            of: "\"households_total\":", with: "\"households_total\":1")
+        changed = changed.replacingOccurrences(of: "\"security_teams\":", with: "\"security_teams\":9")
+            .replacingOccurrences(
+                of: "\"households_total\":", with: "\"households_total\":1")
         let (conflict, _) = try client.submitAll([Array(changed.utf8)])
         #expect(conflict.first?.rejection?.problems.map(\.code) == [.conflict])
 
@@ -70,7 +72,9 @@ struct PipelineTests {
         #expect(correctionReceipt.replaces == original.submissionID)
         let oldStatus = try JSONCoding.decode(
             SubmissionStatus.self,
-            from: try client.request(.status, body: JSONCoding.encode(StatusRequest(submissionID: original.submissionID))).body
+            from: try client.request(
+                .status, body: JSONCoding.encode(StatusRequest(submissionID: original.submissionID))
+            ).body
         )
         #expect(oldStatus.replacedBy == correctionReceipt.submissionID)
         #expect(oldStatus.receipt == original)

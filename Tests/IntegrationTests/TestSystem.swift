@@ -14,9 +14,13 @@ final class TestSystem {
 
     /// Where the built `antq-*` executables are: `ANTQ_BIN_DIR`, else beside the test bundle, else `.build/debug`.
     static var binDirectory: URL {
-        if let configured = ProcessInfo.processInfo.environment["ANTQ_BIN_DIR"] { return URL(fileURLWithPath: configured) }
+        if let configured = ProcessInfo.processInfo.environment["ANTQ_BIN_DIR"] {
+            return URL(fileURLWithPath: configured)
+        }
         let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if FileManager.default.fileExists(atPath: besideTests.appendingPathComponent("antq-intake").path) { return besideTests }
+        if FileManager.default.fileExists(atPath: besideTests.appendingPathComponent("antq-intake").path) {
+            return besideTests
+        }
         return packageRoot.appendingPathComponent(".build/debug")
     }
 
@@ -25,8 +29,10 @@ final class TestSystem {
     let registry: UnitRegistry
 
     init(_ name: String) throws {
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("antq-it-\(name)-\(UUID().uuidString.prefix(8))")
-        cluster = LocalCluster(binDirectory: Self.binDirectory, root: root, registry: Self.registryPath, criteria: Self.criteriaPath)
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "antq-it-\(name)-\(UUID().uuidString.prefix(8))")
+        cluster = LocalCluster(
+            binDirectory: Self.binDirectory, root: root, registry: Self.registryPath, criteria: Self.criteriaPath)
         context = try Context()
         registry = try UnitRegistry.load(from: URL(fileURLWithPath: Self.registryPath))
     }
@@ -36,8 +42,11 @@ final class TestSystem {
         try? FileManager.default.removeItem(at: cluster.root)
     }
 
-    func client(_ service: ManagedService, _ key: String, timeout: Duration = .seconds(2), tries: Int = 10) throws -> RequestClient {
-        try RequestClient(context: context, endpoint: try #require(service.endpoints[key]), timeout: timeout, tries: tries)
+    func client(
+        _ service: ManagedService, _ key: String, timeout: Duration = .seconds(2), tries: Int = 10
+    ) throws -> RequestClient {
+        try RequestClient(
+            context: context, endpoint: try #require(service.endpoints[key]), timeout: timeout, tries: tries)
     }
 
     /// Synthetic submission bodies (70% residential-area self-assessments, the rest reports).
@@ -47,7 +56,9 @@ final class TestSystem {
     }
 
     /// Reporting's counts summed over the periods synthetic data uses.
-    func totals(_ reporting: ManagedService) throws -> (received: Int, evaluated: Int, passed: Int, failed: Int, positions: [String: UInt64]) {
+    func totals(
+        _ reporting: ManagedService
+    ) throws -> (received: Int, evaluated: Int, passed: Int, failed: Int, positions: [String: UInt64]) {
         let client = try client(reporting, "query")
         var sums = (received: 0, evaluated: 0, passed: 0, failed: 0, positions: [String: UInt64]())
         for period in ["2025", "2025-H1"] {
@@ -72,7 +83,9 @@ final class TestSystem {
     func allNotices(_ notification: ManagedService, units: Set<String>) throws -> [Notice] {
         let client = try client(notification, "query")
         return try units.sorted().flatMap { unit in
-            try JSONCoding.decode(Inbox.self, from: try client.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit))).body).notices
+            try JSONCoding.decode(
+                Inbox.self, from: try client.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit))).body
+            ).notices
         }
     }
 

@@ -21,13 +21,17 @@ struct JSONParserTests {
         #expect(ours.object?["a"]?.array?.first?.integer == 1)
     }
 
-    @Test("refuses what RFC 8259 refuses, saying where", arguments: [
-        ("", "end of input"), ("{", "quoted key"), ("[1,]", "unexpected character"), ("{\"a\":1,}", "quoted key"),
-        ("01", "leading zero"), ("1.", "after '.'"), ("-", "digit"), ("1e", "exponent"), ("tru", "end of input"), ("trux", "literal"),
-        ("\"abc", "unterminated"), ("\"a\u{01}\"", "control character"), ("\"\\x\"", "invalid escape"),
-        ("\"\\ud800\"", "lone high surrogate"), ("\"\\udc00\"", "lone low surrogate"), ("{} {}", "after the JSON value"),
-        ("// c\n{}", "unexpected character"), ("1e999", "out of range"), ("NaN", "unexpected character"),
-    ])
+    @Test(
+        "refuses what RFC 8259 refuses, saying where",
+        arguments: [
+            ("", "end of input"), ("{", "quoted key"), ("[1,]", "unexpected character"), ("{\"a\":1,}", "quoted key"),
+            ("01", "leading zero"), ("1.", "after '.'"), ("-", "digit"), ("1e", "exponent"), ("tru", "end of input"),
+            ("trux", "literal"),
+            ("\"abc", "unterminated"), ("\"a\u{01}\"", "control character"), ("\"\\x\"", "invalid escape"),
+            ("\"\\ud800\"", "lone high surrogate"), ("\"\\udc00\"", "lone low surrogate"),
+            ("{} {}", "after the JSON value"),
+            ("// c\n{}", "unexpected character"), ("1e999", "out of range"), ("NaN", "unexpected character"),
+        ])
     func refuses(text: String, reason: String) {
         #expect {
             _ = try parse(text)
@@ -54,7 +58,8 @@ struct JSONParserTests {
 @Suite("JSONWriter")
 struct JSONWriterTests {
     let facts = SubmissionFacts(
-        key: "intake-1/a\"b", root: "intake-1/a", version: 2, unit: "TQ-NH-THUONGNONG-KDC01", unitKind: .residentialArea,
+        key: "intake-1/a\"b", root: "intake-1/a", version: 2, unit: "TQ-NH-THUONGNONG-KDC01",
+        unitKind: .residentialArea,
         area: "TQ-NH", kind: .selfAssessment, period: "2025", acceptedAt: "2025-11-25T12:00:00.000Z"
     )
 
@@ -76,7 +81,9 @@ struct JSONWriterTests {
         let evaluation = Evaluation(
             submission: facts, criteriaSet: "TT124-KDC@1", outcome: .failed,
             criteria: [
-                CriterionOutcome(criterion: "TT124-KDC-1.3", met: false, reason: "Chưa đạt: 87% hộ gia đình đăng ký (87/100)\ttab\nnewline"),
+                CriterionOutcome(
+                    criterion: "TT124-KDC-1.3", met: false,
+                    reason: "Chưa đạt: 87% hộ gia đình đăng ký (87/100)\ttab\nnewline"),
                 CriterionOutcome(criterion: "TT124-KDC-2", met: true, reason: "Đạt: có \\ ký tự \u{01}"),
             ],
             summary: "Chưa đạt", evaluatedAt: facts.acceptedAt, worker: "w1"
@@ -91,7 +98,8 @@ struct JSONWriterTests {
     @Test("an evaluation outline reads facts and outcome back")
     func outline() throws {
         let evaluation = Evaluation(
-            submission: facts, criteriaSet: nil, outcome: .notApplicable, criteria: [], summary: "x", evaluatedAt: "t", worker: "w"
+            submission: facts, criteriaSet: nil, outcome: .notApplicable, criteria: [], summary: "x", evaluatedAt: "t",
+            worker: "w"
         )
         let outline = try EvaluationOutline(body: evaluation.jsonBytes)
         #expect(outline.submission == facts)

@@ -9,16 +9,20 @@ import ZeroMQ
 struct EvaluationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "antq-evaluation",
-        abstract: "An evaluation worker: takes leases from intake, scores each submission against its criteria set, publishes the results."
+        abstract:
+            "An evaluation worker: takes leases from intake, scores each submission against its criteria set, publishes the results."
     )
 
     @OptionGroup var common: CommonOptions
-    @Option(help: "This worker's id (its event-log producer id). Keep it stable across restarts.") var workerID = "evaluation-1"
+    @Option(help: "This worker's id (its event-log producer id). Keep it stable across restarts.") var workerID =
+        "evaluation-1"
     @Option(help: "Intake's work endpoint.") var intake = "tcp://127.0.0.1:7102"
     @Option(help: "PUB endpoint of this worker's event log (port 0: any free port).") var publish = "tcp://127.0.0.1:0"
     @Option(help: "ROUTER endpoint for replay of this worker's event log.") var replay = "tcp://127.0.0.1:0"
-    @Option(help: "PUB endpoint as subscribers on other hosts reach it (default: as bound).") var advertisePublish: String?
-    @Option(help: "Replay endpoint as subscribers on other hosts reach it (default: as bound).") var advertiseReplay: String?
+    @Option(help: "PUB endpoint as subscribers on other hosts reach it (default: as bound).") var advertisePublish:
+        String?
+    @Option(help: "Replay endpoint as subscribers on other hosts reach it (default: as bound).") var advertiseReplay:
+        String?
     @Option(help: "Directory of criteria set files (JSON).") var criteria = "data/criteria"
     @Option(help: "Most leases held at once.") var capacity = 256
 

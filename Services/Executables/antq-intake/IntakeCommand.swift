@@ -9,7 +9,8 @@ import ZeroMQ
 struct IntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "antq-intake",
-        abstract: "Accepts submissions, stores them durably, leases them to evaluation workers, publishes its event log."
+        abstract:
+            "Accepts submissions, stores them durably, leases them to evaluation workers, publishes its event log."
     )
 
     @OptionGroup var common: CommonOptions
@@ -26,7 +27,8 @@ struct IntakeCommand: AsyncParsableCommand {
         let logger = common.bootstrapLogging(label: "antq.intake")
         var configuration = IntakeConfiguration(
             nodeID: nodeID, dataDirectory: common.dataDirectory, submissionsEndpoint: submissions, workEndpoint: work,
-            publishEndpoint: publish, replayEndpoint: replay, registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
+            publishEndpoint: publish, replayEndpoint: replay,
+            registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
         )
         configuration.leaseDuration = .seconds(leaseSeconds)
         let context = try Context()

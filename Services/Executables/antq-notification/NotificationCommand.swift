@@ -14,14 +14,17 @@ struct NotificationCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var common: CommonOptions
-    @Option(name: .customLong("source"), help: "An intake node's event log as PUBLISH,REPLAY endpoints (repeat for several nodes).")
+    @Option(
+        name: .customLong("source"),
+        help: "An intake node's event log as PUBLISH,REPLAY endpoints (repeat for several nodes).")
     var sources: [String] = ["tcp://127.0.0.1:7103,tcp://127.0.0.1:7104"]
     @Option(help: "ROUTER endpoint for inbox queries.") var query = "tcp://127.0.0.1:7201"
     @Option(help: "Unit registry file (JSON), for unit names.") var registry = "data/units/tuyen-quang.json"
 
     func validate() throws {
         for source in sources where EventSubscriber.Source(argument: source) == nil {
-            throw ValidationError("--source \(source) is not PUBLISH,REPLAY (e.g. tcp://127.0.0.1:7103,tcp://127.0.0.1:7104).")
+            throw ValidationError(
+                "--source \(source) is not PUBLISH,REPLAY (e.g. tcp://127.0.0.1:7103,tcp://127.0.0.1:7104).")
         }
     }
 
