@@ -143,6 +143,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "IntakeServiceTests",
+            dependencies: ["IntakeService"],
+            path: "Tests/IntakeServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["AntqCLI", "Client", "Models", "ZeroMQ"],
             path: "Tests/IntegrationTests",

@@ -97,8 +97,8 @@ final class EvaluationWorker {
         }
         try sendReady()
         try reactor.run()
-        // Every lease received was evaluated, stored and acknowledged in its batch; say goodbye so
-        // intake gives anything still in flight to other workers at once.
+        // Leases already handled were stored and acknowledged; say goodbye so intake gives the ones
+        // still queued on this socket (never read, so never evaluated) to other workers at once.
         try intake.send(Envelope(type: .disconnect).frames, dontWait: true)
         logger.info("evaluation worker stopping", metadata: ["worker": "\(configuration.workerID)"])
     }
@@ -141,8 +141,8 @@ final class EvaluationWorker {
             }
             switch message.type {
             case .lease:
-                guard let body = message.attachments.first,
-                    let facts = try? JSONCoding.decode(SubmissionFacts.self, from: message.body)
+                guard let body = message.attachments.first, let json = try? JSONParser.parse(message.body),
+                    let facts = try? SubmissionFacts(json: json)
                 else {
                     logger.warning("malformed lease from intake")
                     continue

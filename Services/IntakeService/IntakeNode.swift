@@ -16,7 +16,7 @@ import ZeroMQ
 final class IntakeNode {
     private let configuration: IntakeConfiguration
     private let store: IntakeStore
-    private let validator: SubmissionValidator
+    private var validator: SubmissionValidator
     private let submissions: Socket
     private let work: Socket
     private let events: EventLogEndpoints
@@ -24,7 +24,11 @@ final class IntakeNode {
     /// Worker connections by ROUTER identity, numbered for the dispatcher, and back.
     private var peerNumbers: [[UInt8]: WorkDispatcher.Peer] = [:]
     private var peerIdentities: [WorkDispatcher.Peer: [UInt8]] = [:]
+    private var nextPeerNumber = 0
+    /// Lease payloads of recently accepted submissions, so leasing them needs no read; bounded, and
+    /// anything not here is read from the store when leased (a backlog with no workers stays on disk).
     private var payloads: [Int64: (facts: [UInt8], body: [UInt8])] = [:]
+    private static let maximumCachedPayloads = 20_000
     private var announced: [String: WorkerReady] = [:]
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
     private var acceptedCount = 0
@@ -39,8 +43,7 @@ final class IntakeNode {
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("intake.sqlite").path,
             nodeID: configuration.nodeID
         )
-        let year = configuration.currentYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
-        validator = SubmissionValidator(registry: configuration.registry, currentYear: year)
+        validator = SubmissionValidator(registry: configuration.registry, currentYear: Self.currentYear(configuration))
         dispatcher = WorkDispatcher(
             leaseDuration: configuration.leaseDuration, workerTimeout: configuration.workerTimeout)
 
@@ -49,9 +52,11 @@ final class IntakeNode {
             .linger(milliseconds: 2000), .maxMessageSize(configuration.maximumMessageSize),
             .receiveHighWaterMark(50_000), .sendHighWaterMark(50_000),
         ])
+        submissions.maximumFrames = 16
         try submissions.bind(configuration.submissionsEndpoint)
         work = try context.socket(.router)
         try work.set([.linger(milliseconds: 2000), .maxMessageSize(1024 * 1024), .routerMandatory(true)])
+        work.maximumFrames = 16
         try work.bind(configuration.workEndpoint)
         events = try EventLogEndpoints(
             log: store.log, database: store.database, context: context,
@@ -113,10 +118,23 @@ final class IntakeNode {
         let outcome: Result<Submission, Rejection>
     }
 
+    /// The year that bounds periods: configured, or today's (re-read per batch, so a node running
+    /// over New Year accepts the new year's periods).
+    private static func currentYear(_ configuration: IntakeConfiguration) -> Int {
+        configuration.currentYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    }
+
     private func receiveSubmissions() throws {
         let receiveStarted = clock.now
+        let year = Self.currentYear(configuration)
+        if year != validator.currentYear {
+            validator = SubmissionValidator(registry: configuration.registry, currentYear: year)
+        }
         var batch: [Pending] = []
-        while batch.count < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
+        var read = 0
+        // Every message read counts, so a flood of queries or garbage cannot starve the timers.
+        while read < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
+            read += 1
             let request: RoutedEnvelope
             do {
                 request = try RoutedEnvelope(routerFrames: frames)
@@ -139,8 +157,7 @@ final class IntakeNode {
                 logger.warning("unknown request type", metadata: ["type": "\(request.envelope.type)"])
                 try reply(
                     request.replyFrames(
-                        Envelope(
-                            type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error)))
+                        .error(error, correlation: request.envelope.correlation))
                 )
             }
         }
@@ -149,7 +166,7 @@ final class IntakeNode {
             "received batch",
             metadata: [
                 "size": "\(batch.count)",
-                "validate_ms": "\((clock.now - receiveStarted).components.attoseconds / 1_000_000_000_000_000)",
+                "validate_ms": "\((clock.now - receiveStarted).milliseconds)",
             ])
         try commit(batch)
     }
@@ -221,9 +238,11 @@ final class IntakeNode {
             "committed batch",
             metadata: [
                 "size": "\(batch.count)",
-                "commit_ms": "\((committed - started).components.attoseconds / 1_000_000_000_000_000)",
+                "commit_ms": "\((committed - started).milliseconds)",
             ])
-        for item in accepted { payloads[item.id] = (item.facts, item.body) }
+        for item in accepted where payloads.count < Self.maximumCachedPayloads {
+            payloads[item.id] = (item.facts, item.body)
+        }
         acceptedCount += accepted.count
         dispatcher.enqueue(accepted.map(\.id))
         if rejectedCount > 0 {
@@ -345,7 +364,7 @@ final class IntakeNode {
             )
             return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
         } catch let error as WireError {
-            return Envelope(type: .error, correlation: request.correlation, body: WireError.encodeBody(error))
+            return .error(error, correlation: request.correlation)
         }
     }
 
@@ -374,35 +393,50 @@ final class IntakeNode {
                 if let reply = error.replyFrames { try sendToWorker(reply) }
                 continue
             }
-            let peer = number(request.peer)
+            // Only a connection that said a valid `ready` gets a number; anything else is unknown.
+            let known = peerNumbers[request.peer]
             switch request.envelope.type {
             case .ready:
-                guard let ready = try? JSONCoding.decode(WorkerReady.self, from: request.envelope.body) else {
-                    try sendToWorker(
-                        request.replyFrames(
-                            Envelope(
-                                type: .error,
-                                body: WireError.encodeBody(
-                                    WireError(.badRequest, "ready body must be a WorkerReady object")))))
+                let ready: WorkerReady
+                do throws(WireError) {
+                    ready = try JSONCoding.decode(WorkerReady.self, from: request.envelope.body)
+                    try ready.validate()
+                    let holder = dispatcher.peer(ofWorker: ready.worker)
+                    let moved =
+                        announced[ready.worker].map { $0.publish != ready.publish || $0.replay != ready.replay }
+                        ?? false
+                    if holder != nil, holder != known, moved {
+                        throw WireError(
+                            .badRequest,
+                            "worker id \(ready.worker) is already connected with other endpoints; give each worker its own --worker-id"
+                        )
+                    }
+                } catch {
+                    logger.info("refused a ready", metadata: ["error": "\(error)"])
+                    try sendToWorker(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
                     continue
                 }
+                let peer = known ?? number(request.peer)
                 dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
                 if announced[ready.worker].map({ $0.publish != ready.publish || $0.replay != ready.replay }) ?? true {
                     joined.append(ready)
                 }
                 logger.info("worker ready", metadata: ["worker": "\(ready.worker)", "credit": "\(ready.credit)"])
             case .heartbeat:
-                if !dispatcher.heard(from: peer, now: now) {
+                if known.map({ !dispatcher.heard(from: $0, now: now) }) ?? true {
                     // A worker we do not know (we restarted): ask it to introduce itself again.
                     try sendToWorker(request.replyFrames(Envelope(type: .disconnect)))
                 }
             case .ack:
-                _ = dispatcher.heard(from: peer, now: now)
-                guard let text = String(validating: request.envelope.correlation, as: UTF8.self), let id = Int64(text)
+                guard let peer = known, let text = String(validating: request.envelope.correlation, as: UTF8.self),
+                    let id = Int64(text)
                 else {
-                    logger.warning("ack with a malformed lease id")
+                    logger.info("ack from an unknown connection or with a malformed lease id")
+                    let error = WireError(.badRequest, "ack needs a lease id this connection was given after ready")
+                    try sendToWorker(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
                     continue
                 }
+                _ = dispatcher.heard(from: peer, now: now)
                 switch dispatcher.acknowledged(id, by: peer) {
                 case .completed: acknowledged.append(id)
                 case .refused:
@@ -411,13 +445,14 @@ final class IntakeNode {
                     let error = WireError(.badRequest, "lease \(id) was not given to this worker")
                     try sendToWorker(
                         request.replyFrames(
-                            Envelope(
-                                type: .error, correlation: request.envelope.correlation,
-                                body: WireError.encodeBody(error))))
+                            .error(error, correlation: request.envelope.correlation)))
                 }
             case .disconnect:
-                dispatcher.leave(peer: peer)
-                logger.info("worker left; its leases go to others")
+                if let peer = known {
+                    dispatcher.leave(peer: peer)
+                    forget(peer)
+                    logger.info("worker left; its leases go to others")
+                }
             default:
                 logger.warning("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
                 let error = WireError(
@@ -425,8 +460,7 @@ final class IntakeNode {
                     "the work endpoint takes ready, heartbeat, ack and disconnect, not \(request.envelope.type)")
                 try sendToWorker(
                     request.replyFrames(
-                        Envelope(
-                            type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error)))
+                        .error(error, correlation: request.envelope.correlation))
                 )
             }
         }
@@ -470,10 +504,17 @@ final class IntakeNode {
         try events.publish(newEvents)
     }
 
+    /// Drops a gone connection's number (a late message from it counts as unknown).
+    private func forget(_ peer: WorkDispatcher.Peer) {
+        guard let identity = peerIdentities.removeValue(forKey: peer) else { return }
+        peerNumbers[identity] = nil
+    }
+
     /// The dispatcher's number for a worker connection's ROUTER identity.
     private func number(_ identity: [UInt8]) -> WorkDispatcher.Peer {
         if let known = peerNumbers[identity] { return known }
-        let next = peerNumbers.count + 1
+        nextPeerNumber += 1
+        let next = nextPeerNumber
         peerNumbers[identity] = next
         peerIdentities[next] = identity
         return next
@@ -500,7 +541,8 @@ final class IntakeNode {
     private func expireLeases() throws {
         let gone = dispatcher.expire(now: clock.now)
         if !gone.isEmpty {
-            logger.warning("workers went silent; their leases go to others", metadata: ["workers": "\(gone)"])
+            for worker in gone { forget(worker.peer) }
+            logger.warning("workers went silent; their leases go to others", metadata: ["workers": "\(gone.map(\.id))"])
         }
         try dispatch()
     }
@@ -519,5 +561,12 @@ final class IntakeNode {
             guard error.isHostUnreachable || error.isWouldBlock else { throw error }
             logger.debug("worker unreachable", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds, for logs.
+    fileprivate var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

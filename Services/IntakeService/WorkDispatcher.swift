@@ -2,11 +2,11 @@ import DequeModule
 
 /// The lease bookkeeping of intake's work endpoint (zguide "Paranoid Pirate"), without sockets.
 ///
-/// Workers announce credit (how many leases they can hold); pending submissions are leased to the
-/// worker with the most credit; a lease has a deadline, and a worker that misses heartbeats or says
-/// `disconnect` loses its leases. Expired leases go back to the front of the queue for another
-/// worker, and their credit back to the worker that held them. Only a worker that was given a lease
-/// can acknowledge it.
+/// Workers announce credit (how many leases they can hold at once); pending submissions are leased
+/// to the worker with the most free slots (credit minus leases it holds); a lease has a deadline,
+/// and a worker that misses heartbeats or says `disconnect` loses its leases. Expired leases go back
+/// to the front of the queue for another worker. Only a worker that was given a lease can
+/// acknowledge it; the first acknowledgement frees the slot of whoever holds the lease then.
 public struct WorkDispatcher: Sendable {
     /// A worker connection, numbered by the caller (one number per ROUTER peer identity).
     public typealias Peer = Int
@@ -19,9 +19,17 @@ public struct WorkDispatcher: Sendable {
 
     struct Worker: Sendable {
         var id: String
+        /// Leases it can hold at once, as it announced (clamped to ``maximumCredit``).
         var credit: Int
+        /// Leases it holds now.
+        var holding: Int
         var expiry: ContinuousClock.Instant
+
+        var free: Int { credit - holding }
     }
+
+    /// The most leases one worker may hold, whatever it announces.
+    public static let maximumCredit = 10_000
 
     /// What an acknowledgement meant.
     public enum Acknowledgement: Sendable, Equatable {
@@ -59,12 +67,21 @@ public struct WorkDispatcher: Sendable {
         }
     }
 
-    /// A worker said `ready`: it (re)joins with `credit` free slots. Returns whether it is new to this dispatcher.
+    /// A worker said `ready`: it (re)joins, able to hold `credit` leases at once. Returns whether it is new here.
     @discardableResult
     public mutating func ready(peer: Peer, worker: String, credit: Int, now: ContinuousClock.Instant) -> Bool {
         let isNew = workers[peer] == nil
-        workers[peer] = Worker(id: worker, credit: max(0, credit), expiry: now.advanced(by: workerTimeout))
+        let holding = workers[peer]?.holding ?? 0
+        workers[peer] = Worker(
+            id: worker, credit: min(max(0, credit), Self.maximumCredit), holding: holding,
+            expiry: now.advanced(by: workerTimeout)
+        )
         return isNew
+    }
+
+    /// The live connection of the worker with this id, if any.
+    public func peer(ofWorker id: String) -> Peer? {
+        workers.first { $0.value.id == id }?.key
     }
 
     /// Any message from a worker proves it alive. Returns `false` for a peer that never said `ready`.
@@ -84,9 +101,7 @@ public struct WorkDispatcher: Sendable {
     public mutating func acknowledged(_ submission: Int64, by peer: Peer) -> Acknowledgement {
         guard holders[submission]?.contains(peer) == true else { return .refused }
         holders[submission] = nil
-        if let lease = leases.removeValue(forKey: submission), lease.worker == peer {
-            workers[peer]?.credit += 1
-        }
+        if let lease = leases.removeValue(forKey: submission) { release(lease) }
         // Acknowledged after its lease expired and went back to the queue: done all the same.
         if queued.remove(submission) != nil { queue.removeAll { $0 == submission } }
         return .completed
@@ -96,12 +111,12 @@ public struct WorkDispatcher: Sendable {
     public mutating func assign(now: ContinuousClock.Instant) -> [Lease] {
         var assigned: [Lease] = []
         while !queue.isEmpty {
-            guard let (peer, worker) = workers.max(by: { $0.value.credit < $1.value.credit }), worker.credit > 0 else {
+            guard let (peer, worker) = workers.max(by: { $0.value.free < $1.value.free }), worker.free > 0 else {
                 break
             }
             let submission = queue.removeFirst()
             queued.remove(submission)
-            workers[peer]?.credit -= 1
+            workers[peer]?.holding += 1
             let lease = Lease(submission: submission, worker: peer, deadline: now.advanced(by: leaseDuration))
             leases[submission] = lease
             holders[submission, default: []].append(peer)
@@ -111,19 +126,23 @@ public struct WorkDispatcher: Sendable {
     }
 
     /// Drops silent workers and requeues their leases and every expired lease, oldest first.
-    /// Returns the ids of workers dropped.
-    public mutating func expire(now: ContinuousClock.Instant) -> [String] {
+    /// Returns the workers dropped.
+    public mutating func expire(now: ContinuousClock.Instant) -> [(peer: Peer, id: String)] {
         let gone = workers.filter { $0.value.expiry <= now }
         for peer in gone.keys { workers[peer] = nil }
         requeue(leases.values.filter { $0.deadline <= now || gone[$0.worker] != nil })
-        return gone.values.map(\.id)
+        return gone.map { ($0.key, $0.value.id) }
+    }
+
+    /// The lease's holder has one slot free again.
+    private mutating func release(_ lease: Lease) {
+        if let holding = workers[lease.worker]?.holding { workers[lease.worker]?.holding = max(0, holding - 1) }
     }
 
     private mutating func requeue(_ expired: [Lease]) {
         for lease in expired.sorted(by: { $0.submission > $1.submission }) {
             leases[lease.submission] = nil
-            // The holder's slot is free again as far as we know; a late ack still counts but adds no credit.
-            workers[lease.worker]?.credit += 1
+            release(lease)
             if queued.insert(lease.submission).inserted { queue.prepend(lease.submission) }
         }
     }

@@ -41,11 +41,12 @@ struct ReportStore: EventApplier {
             let evaluation = try EvaluationOutline(body: event.body)
             let facts = evaluation.submission
             try upsert(facts, db)
-            // An evaluation of an older version arriving late does not override the newer one.
+            // An evaluation of an older version arriving late does not override the newer one, and the
+            // first result of a version stands (as notification keeps the first notice).
             try db.cachedStatement(
                 sql: """
                     UPDATE report_submission SET outcome = ?, evaluated_version = ?
-                    WHERE root = ? AND version = ?
+                    WHERE root = ? AND version = ? AND evaluated_version IS NOT version
                     """
             ).execute(arguments: [evaluation.outcome.rawValue, facts.version, facts.root, facts.version])
         default:

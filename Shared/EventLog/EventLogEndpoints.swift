@@ -10,6 +10,8 @@ import ZeroMQ
 public final class EventLogEndpoints {
     /// Most events in one replay batch.
     public static let maximumBatch = 2_000
+    /// Most event bytes in one replay batch (a batch always holds at least one event).
+    public static let maximumBatchBytes = 4 * 1024 * 1024
 
     private let log: EventLog
     private let database: any DatabaseReader
@@ -34,7 +36,11 @@ public final class EventLogEndpoints {
         try publisher.set([.linger(milliseconds: 1000), .sendHighWaterMark(100_000)])
         try publisher.bind(publish)
         replayRouter = try context.socket(.router)
-        try replayRouter.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .routerMandatory(false)])
+        // A few batches queued per peer at most: a peer that does not read gets nothing more, and retries.
+        try replayRouter.set([
+            .linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .routerMandatory(false), .sendHighWaterMark(8),
+        ])
+        replayRouter.maximumFrames = 16
         try replayRouter.bind(replay)
         publishEndpoint = try publisher.lastEndpoint()
         replayEndpoint = try replayRouter.lastEndpoint()
@@ -78,13 +84,11 @@ public final class EventLogEndpoints {
                 reply = try answer(request.envelope)
             } catch let error as WireError {
                 logger.warning("refused replay request", metadata: ["error": "\(error)"])
-                reply = Envelope(
-                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
+                reply = .error(error, correlation: request.envelope.correlation)
             } catch {
                 logger.error("replay request failed", metadata: ["error": "\(error)"])
                 let failure = WireError(.internalError, "the log could not be read; try again")
-                reply = Envelope(
-                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
+                reply = .error(failure, correlation: request.envelope.correlation)
             }
             try replayRouter.send(request.replyFrames(reply), dontWait: true)
         }
@@ -104,8 +108,13 @@ public final class EventLogEndpoints {
             }
             guard replay.from >= 1 else { throw WireError(.badRequest, "replay must start at sequence 1 or later") }
             let limit = min(max(replay.limit ?? Self.maximumBatch, 1), Self.maximumBatch)
-            let (last, events) = try database.read { db in
+            let (last, read) = try database.read { db in
                 (try log.lastSequence(db), try log.events(from: replay.from, limit: limit, db))
+            }
+            var bytes = 0
+            let events = read.prefix { event in
+                defer { bytes += event.body.count }
+                return bytes == 0 || bytes + event.body.count <= Self.maximumBatchBytes
             }
             guard replay.from <= last + 1 else {
                 throw WireError(
@@ -115,7 +124,7 @@ public final class EventLogEndpoints {
                 producer: log.producer, from: replay.from, count: events.count, lastSequence: last)
             return Envelope(
                 type: .replayBatch, correlation: request.correlation, body: JSONCoding.encode(header),
-                attachments: events.flatMap(\.replayFrames)
+                attachments: events.flatMap { $0.replayFrames }
             )
         default:
             throw WireError(.unknownType, "the replay endpoint answers describe and replay, not \(request.type)")

@@ -126,10 +126,26 @@ public final class EventSubscriber {
 
     // MARK: - Sources
 
+    /// Starts following a producer's endpoints. Endpoints libzmq refuses are logged and skipped:
+    /// one bad announcement must not stop the subscriber.
     private func follow(_ source: Source) throws {
         guard links[source.replay] == nil else { return }
-        try subscriber.connect(source.publish)
-        let link = Link(source: source, dealer: try makeDealer(source.replay))
+        let dealer: Socket
+        do {
+            dealer = try makeDealer(source.replay)
+            do {
+                try subscriber.connect(source.publish)
+            } catch {
+                dealer.close()
+                throw error
+            }
+        } catch {
+            logger.error(
+                "cannot follow producer endpoints; skipped",
+                metadata: ["publish": "\(source.publish)", "replay": "\(source.replay)", "error": "\(error)"])
+            return
+        }
+        let link = Link(source: source, dealer: dealer)
         links[source.replay] = link
         if let reactor { watch(link, in: reactor) }
         try send(.describe, body: [], to: link)
@@ -286,6 +302,8 @@ public final class EventSubscriber {
         }
         linksByProducer[description.producer] = link
         var cursor = cursors[description.producer] ?? ProducerCursor(producer: description.producer, lastApplied: 0)
+        // A (re)described producer starts afresh: any catch-up pending on an old link is void.
+        cursor.abandonCatchUp()
         let from = cursor.logEnds(at: description.lastSequence)
         cursors[description.producer] = cursor
         logger.info(
@@ -299,7 +317,10 @@ public final class EventSubscriber {
 
     private func takeBatch(_ reply: Envelope, from link: Link) throws {
         let header = try JSONCoding.decode(ReplayBatchHeader.self, from: reply.body)
-        guard link.producer == header.producer, var cursor = cursors[header.producer] else { return }
+        guard link.producer == header.producer, var cursor = cursors[header.producer] else {
+            throw WireError(
+                .unknownProducer, "replay batch of \(header.producer) on the link of \(link.producer ?? "?")")
+        }
         guard header.count >= 0, reply.attachments.count.isMultiple(of: 3), reply.attachments.count / 3 == header.count
         else {
             throw WireError(

@@ -23,7 +23,8 @@ public final class SubscriberNode {
         subscriber = try EventSubscriber(
             context: context, database: database, sources: sources, applier: applier, logger: logger)
         queries = try context.socket(.router)
-        try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024)])
+        try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .sendHighWaterMark(100)])
+        queries.maximumFrames = 16
         try queries.bind(queryEndpoint)
         self.queryEndpoint = try queries.lastEndpoint()
         self.handler = handler
@@ -57,13 +58,11 @@ public final class SubscriberNode {
                 reply = try handler(request.envelope, subscriber.positions)
             } catch let error as WireError {
                 logger.warning("refused query", metadata: ["error": "\(error)"])
-                reply = Envelope(
-                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(error))
+                reply = .error(error, correlation: request.envelope.correlation)
             } catch {
                 logger.error("query failed", metadata: ["error": "\(error)"])
                 let failure = WireError(.internalError, "the query could not be answered; try again")
-                reply = Envelope(
-                    type: .error, correlation: request.envelope.correlation, body: WireError.encodeBody(failure))
+                reply = .error(failure, correlation: request.envelope.correlation)
             }
             _ = try queries.send(request.replyFrames(reply), dontWait: true)
         }

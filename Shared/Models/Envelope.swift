@@ -56,6 +56,13 @@ public struct Envelope: Sendable, Equatable {
     }
 }
 
+extension Envelope {
+    /// An `error` reply carrying `error`, answering the request with `correlation`.
+    public static func error(_ error: WireError, correlation: Frame = []) -> Envelope {
+        Envelope(type: .error, correlation: correlation, body: WireError.encodeBody(error))
+    }
+}
+
 /// A message type name, e.g. `submit`. An open set: see the static members.
 public struct MessageType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: String

@@ -54,4 +54,6 @@ public struct ProblemCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let replacedNotFound = ProblemCode(rawValue: "replaced_not_found")
     /// `replaces` names a submission of another unit, kind or period, or one already replaced.
     public static let replacedMismatch = ProblemCode(rawValue: "replaced_mismatch")
+    /// More problems than a rejection lists; the ones listed come first in the body.
+    public static let tooManyProblems = ProblemCode(rawValue: "too_many_problems")
 }

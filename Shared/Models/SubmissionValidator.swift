@@ -153,7 +153,7 @@ public struct SubmissionValidator: Sendable {
         }
 
         guard problems.isEmpty, let submissionID, let unit = object["unit"]?.string, let kind, let period else {
-            return .failure(Rejection(submissionID: submissionID, problems: problems))
+            return .failure(Rejection(submissionID: submissionID, problems: Self.capped(problems)))
         }
         return .success(
             Submission(
@@ -305,6 +305,19 @@ public struct SubmissionValidator: Sendable {
                     field: "data.households_registered", code: .invalidValue,
                     message: "Số hộ đăng ký (\(registered)) lớn hơn tổng số hộ (\(total))."))
         }
+    }
+
+    /// Most problems one rejection lists, so a small body cannot make a huge answer.
+    public static let maximumProblems = 50
+
+    private static func capped(_ problems: [Problem]) -> [Problem] {
+        guard problems.count > maximumProblems else { return problems }
+        let more = problems.count - maximumProblems
+        return Array(problems.prefix(maximumProblems)) + [
+            Problem(
+                field: "", code: .tooManyProblems,
+                message: "Còn \(more) lỗi khác chưa liệt kê; hãy sửa các lỗi trên rồi gửi lại.")
+        ]
     }
 
     /// ASCII letters, digits and `. _ : -`.

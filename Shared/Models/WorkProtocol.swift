@@ -14,6 +14,41 @@ public struct WorkerReady: Codable, Sendable, Equatable {
         self.publish = publish
         self.replay = replay
     }
+
+    /// Checks what subscribers will act on: a usable worker id and two ZeroMQ endpoints.
+    public func validate() throws(WireError) {
+        guard (1...64).contains(worker.utf8.count), worker.utf8.allSatisfy(Self.isIDByte) else {
+            throw WireError(.badRequest, "worker id must be 1-64 ASCII letters, digits or . _ : -")
+        }
+        guard credit >= 0 else { throw WireError(.badRequest, "credit must not be negative") }
+        for (name, endpoint) in [("publish", publish), ("replay", replay)] where !Self.isEndpoint(endpoint) {
+            throw WireError(.badRequest, "\(name) must be a ZeroMQ endpoint such as tcp://host:port")
+        }
+    }
+
+    /// `tcp://host:port`, `ipc://path` or `inproc://name`, printable ASCII, at most 256 bytes.
+    static func isEndpoint(_ text: String) -> Bool {
+        guard text.utf8.count <= 256, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return false }
+        if text.hasPrefix("tcp://") {
+            let address = text.dropFirst(6)
+            guard let colon = address.lastIndex(of: ":"), colon != address.startIndex,
+                let port = Int(address[address.index(after: colon)...]), (1...65535).contains(port)
+            else { return false }
+            return true
+        }
+        return (text.hasPrefix("ipc://") && text.count > 6) || (text.hasPrefix("inproc://") && text.count > 9)
+    }
+
+    private static func isIDByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
+    }
 }
 
 /// Intake's `stats.reply`: counts a load test or an operator watches.

@@ -58,6 +58,8 @@ public final class Reactor {
             // Handlers may add or remove readers; iterate over a snapshot.
             let snapshot = readers
             for (index, isReady) in ready.enumerated() where isReady && index < snapshot.count {
+                // A handler earlier in this pass may have removed (and closed) this socket.
+                guard readers.contains(where: { $0.socket === snapshot[index].socket }) else { continue }
                 try snapshot[index].handler(snapshot[index].socket)
             }
             let after = clock.now

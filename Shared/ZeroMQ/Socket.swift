@@ -13,6 +13,9 @@ public final class Socket {
     /// The socket's pattern.
     public let type: SocketType
     private var isClosed = false
+    /// Most frames kept from one incoming message; the rest are read and dropped, so a peer cannot make
+    /// us copy millions of tiny frames. No request of the protocol has more than a handful.
+    public var maximumFrames = Int.max
 
     init(context: Context, type: SocketType) throws(ZeroMQError) {
         guard let handle = zmq_socket(context.handle, type.rawValue) else {
@@ -27,6 +30,7 @@ public final class Socket {
 
     /// Sets a socket option.
     public func set(_ option: SocketOption) throws(ZeroMQError) {
+        try checkOpen()
         let rc = option.withRawValue { name, pointer, size in zmq_setsockopt(handle, name, pointer, size) }
         guard rc == 0 else { throw ZeroMQError.last("zmq_setsockopt \(option.name) on \(type)") }
     }
@@ -38,21 +42,25 @@ public final class Socket {
 
     /// Binds to `endpoint` (e.g. `tcp://127.0.0.1:7001`, `tcp://127.0.0.1:0` for any free port).
     public func bind(_ endpoint: String) throws(ZeroMQError) {
+        try checkOpen()
         guard zmq_bind(handle, endpoint) == 0 else { throw ZeroMQError.last("bind \(type) \(endpoint)") }
     }
 
     /// Connects to `endpoint`; the connection is made (and remade) in the background.
     public func connect(_ endpoint: String) throws(ZeroMQError) {
+        try checkOpen()
         guard zmq_connect(handle, endpoint) == 0 else { throw ZeroMQError.last("connect \(type) \(endpoint)") }
     }
 
     /// Drops the connection to `endpoint` made by ``connect(_:)``.
     public func disconnect(_ endpoint: String) throws(ZeroMQError) {
+        try checkOpen()
         guard zmq_disconnect(handle, endpoint) == 0 else { throw ZeroMQError.last("disconnect \(type) \(endpoint)") }
     }
 
     /// The endpoint of the last bind, with the port libzmq chose for `:0` or `:*`.
     public func lastEndpoint() throws(ZeroMQError) -> String {
+        try checkOpen()
         var buffer = [CChar](repeating: 0, count: 1024)
         var size = buffer.count
         guard zmq_getsockopt(handle, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else {
@@ -68,6 +76,7 @@ public final class Socket {
     /// - Returns: `true` when the message was queued.
     @discardableResult
     public func send(_ frames: [[UInt8]], dontWait: Bool = false) throws(ZeroMQError) -> Bool {
+        try checkOpen()
         precondition(!frames.isEmpty, "a message has at least one frame")
         for (index, frame) in frames.enumerated() {
             var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
@@ -87,6 +96,7 @@ public final class Socket {
     ///
     /// - Parameter dontWait: return `nil` instead of blocking when no message is waiting.
     public func receive(dontWait: Bool = false) throws(ZeroMQError) -> [[UInt8]]? {
+        try checkOpen()
         var frames: [[UInt8]] = []
         var message = zmq_msg_t()
         while true {
@@ -99,13 +109,20 @@ public final class Socket {
                 throw error
             }
             let size = zmq_msg_size(&message)
-            if size > 0, let data = zmq_msg_data(&message) {
+            if frames.count >= maximumFrames {
+                // Over the limit: keep reading the message's frames, keep none of them.
+            } else if size > 0, let data = zmq_msg_data(&message) {
                 frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
             } else {
                 frames.append([])
             }
             if zmq_msg_more(&message) == 0 { return frames }
         }
+    }
+
+    /// Using a closed socket is an error, never undefined behaviour.
+    private func checkOpen() throws(ZeroMQError) {
+        guard !isClosed else { throw ZeroMQError(code: ENOTSOCK, operation: "use of a closed \(type) socket") }
     }
 
     /// Closes the socket. Pending outgoing messages are kept for the linger time set on it.

@@ -8,7 +8,8 @@ public enum SocketOption: Sendable {
     case sendHighWaterMark(Int32)
     /// Queue limit for incoming messages per peer.
     case receiveHighWaterMark(Int32)
-    /// Largest inbound message in bytes; a peer sending a larger one is disconnected.
+    /// Largest inbound frame in bytes (libzmq checks each frame, not the whole message); a peer
+    /// sending a larger one is disconnected.
     case maxMessageSize(Int64)
     /// This socket's identity as seen by a ROUTER peer.
     case routingId([UInt8])

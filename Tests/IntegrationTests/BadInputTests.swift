@@ -113,6 +113,21 @@ struct BadInputTests {
         let work = try #require(intake.endpoints["work"])
         #expect(try errorCode(ask(context, work, [[1, 2, 3]])) == .badFrameCount)
         #expect(try errorCode(ask(context, work, Envelope(type: .ready, body: Array("{}".utf8)).frames)) == .badRequest)
+        // A ready whose endpoints subscribers could not use is refused, before anyone acts on it.
+        let badEndpoints = JSONCoding.encode(
+            WorkerReady(worker: "rogue", credit: 1, publish: "garbage", replay: "tcp://x"))
+        #expect(try errorCode(ask(context, work, Envelope(type: .ready, body: badEndpoints).frames)) == .badRequest)
+        let badID = JSONCoding.encode(
+            WorkerReady(worker: "a b/c", credit: 1, publish: "tcp://127.0.0.1:1", replay: "tcp://127.0.0.1:2"))
+        #expect(try errorCode(ask(context, work, Envelope(type: .ready, body: badID).frames)) == .badRequest)
+        // An ack from a connection that never said ready, or for a lease it does not hold.
+        #expect(
+            try errorCode(ask(context, work, Envelope(type: .ack, correlation: Array("1".utf8)).frames)) == .badRequest)
+        #expect(
+            try errorCode(ask(context, work, Envelope(type: MessageType(rawValue: "frobnicate")).frames))
+                == .unknownType)
+        // A huge credit and then an ack: nothing overflows.
+        try greedyWorker(context, work)
 
         // Replay endpoints: future sequence, garbage, unknown producer.
         let replay = try #require(intake.endpoints["replay"])
@@ -152,6 +167,20 @@ struct BadInputTests {
         }
         #expect(settled)
         #expect(try system.stats(intake).accepted == 25)
+    }
+
+    /// Says ready twice with an absurd credit, then leaves (its leases, if any, go back at once).
+    func greedyWorker(_ context: Context, _ endpoint: String) throws {
+        let socket = try context.socket(.dealer)
+        defer { socket.close() }
+        try socket.set([.linger(milliseconds: 1000)])
+        try socket.connect(endpoint)
+        let ready = WorkerReady(
+            worker: "greedy", credit: Int.max, publish: "tcp://127.0.0.1:1", replay: "tcp://127.0.0.1:2")
+        try socket.send(Envelope(type: .ready, body: JSONCoding.encode(ready)).frames)
+        try socket.send(Envelope(type: .ready, body: JSONCoding.encode(ready)).frames)
+        Thread.sleep(forTimeInterval: 0.3)
+        try socket.send(Envelope(type: .disconnect).frames)
     }
 
     /// Writes bytes on a plain TCP connection to a `tcp://host:port` endpoint and closes it.

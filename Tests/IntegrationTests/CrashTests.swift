@@ -54,6 +54,9 @@ struct CrashTests {
         #expect(system.waitUntil(.seconds(60)) { sender.count >= 2500 })
         worker1.kill()
         Thread.sleep(forTimeInterval: 0.5)
+        // Back on new ports: intake announces it again and the subscribers move to it.
+        worker1.pin("--publish", to: "tcp://127.0.0.1:0")
+        worker1.pin("--replay", to: "tcp://127.0.0.1:0")
         try worker1.start()
         #expect(system.waitUntil(.seconds(60)) { sender.count >= 3500 })
         reporting.kill()

@@ -14,8 +14,8 @@ struct EvaluationCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var common: CommonOptions
-    @Option(help: "This worker's id (its event-log producer id). Keep it stable across restarts.") var workerID =
-        "evaluation-1"
+    @Option(help: "This worker's id, unique among workers (its event-log producer id). Keep it across restarts.")
+    var workerID: String
     @Option(help: "Intake's work endpoint.") var intake = "tcp://127.0.0.1:7102"
     @Option(help: "PUB endpoint of this worker's event log (port 0: any free port).") var publish = "tcp://127.0.0.1:0"
     @Option(help: "ROUTER endpoint for replay of this worker's event log.") var replay = "tcp://127.0.0.1:0"

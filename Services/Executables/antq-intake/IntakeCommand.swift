@@ -23,6 +23,10 @@ struct IntakeCommand: AsyncParsableCommand {
     @Option(help: "ROUTER endpoint for event-log replay.") var replay = "tcp://127.0.0.1:7104"
     @Option(help: "Seconds a worker may hold a lease before it goes to another worker.") var leaseSeconds = 30
 
+    func validate() throws {
+        guard leaseSeconds >= 1 else { throw ValidationError("Please give --lease-seconds of at least 1.") }
+    }
+
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.intake")
         var configuration = IntakeConfiguration(
