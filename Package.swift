@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Store", dependencies: [grdb], path: "Shared/Store", swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
-            dependencies: ["ZeroMQ", "Models", "Store", grdb, logging],
+            dependencies: ["ZeroMQ", "Models", "Store", "ServiceKit", grdb, logging],
             path: "Shared/EventLog",
             swiftSettings: swiftSettings
         ),

@@ -435,12 +435,3 @@ public final class EventSubscriber {
         for source in announced { try follow(source) }
     }
 }
-
-extension EventSubscriber.Source {
-    /// Parses `PUBLISH,REPLAY`, e.g. `tcp://127.0.0.1:7103,tcp://127.0.0.1:7104`.
-    public init?(argument: String) {
-        let parts = argument.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard parts.count == 2, parts.allSatisfy({ $0.contains("://") }) else { return nil }
-        self.init(publish: parts[0], replay: parts[1])
-    }
-}

@@ -66,9 +66,7 @@ public struct SubmissionValidator: Sendable {
 
         let submissionID = requiredString(object, "submission_id", "mã báo cáo", &problems)
         if let id = submissionID {
-            if id.isEmpty || id.utf8.count > Submission.maximumIDLength
-                || !id.utf8.allSatisfy(Self.isIDByte)
-            {
+            if !Identifier.isValid(id, maximumLength: Submission.maximumIDLength) {
                 problems.append(
                     Problem(
                         field: "submission_id", code: .invalidValue,
@@ -318,18 +316,6 @@ public struct SubmissionValidator: Sendable {
                 field: "", code: .tooManyProblems,
                 message: "Còn \(more) lỗi khác chưa liệt kê; hãy sửa các lỗi trên rồi gửi lại.")
         ]
-    }
-
-    /// ASCII letters, digits and `. _ : -`.
-    private static func isIDByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
-            true
-        default:
-            false
-        }
     }
 
     /// Keeps echoed user input short in messages.

@@ -17,7 +17,7 @@ public struct WorkerReady: Codable, Sendable, Equatable {
 
     /// Checks what subscribers will act on: a usable worker id and two ZeroMQ endpoints.
     public func validate() throws(WireError) {
-        guard (1...64).contains(worker.utf8.count), worker.utf8.allSatisfy(Self.isIDByte) else {
+        guard Identifier.isValid(worker, maximumLength: 64) else {
             throw WireError(.badRequest, "worker id must be 1-64 ASCII letters, digits or . _ : -")
         }
         guard credit >= 0 else { throw WireError(.badRequest, "credit must not be negative") }
@@ -37,17 +37,6 @@ public struct WorkerReady: Codable, Sendable, Equatable {
             return true
         }
         return (text.hasPrefix("ipc://") && text.count > 6) || (text.hasPrefix("inproc://") && text.count > 9)
-    }
-
-    private static func isIDByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
-            true
-        default:
-            false
-        }
     }
 }
 

@@ -1,7 +1,5 @@
 import ArgumentParser
 import EventLog
-import Foundation
-import Models
 import ReportingService
 import ServiceKit
 import ZeroMQ
@@ -15,26 +13,13 @@ struct ReportingCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var common: CommonOptions
-    @Option(
-        name: .customLong("source"),
-        help: "An intake node's event log as PUBLISH,REPLAY endpoints (repeat for several nodes).")
-    var sources: [String] = ["tcp://127.0.0.1:7103,tcp://127.0.0.1:7104"]
+    @OptionGroup var subscription: SubscriberOptions
     @Option(help: "ROUTER endpoint for report queries.") var query = "tcp://127.0.0.1:7301"
-    @Option(help: "Unit registry file (JSON), for area names.") var registry = "data/units/tuyen-quang.json"
-
-    func validate() throws {
-        for source in sources where EventSubscriber.Source(argument: source) == nil {
-            throw ValidationError(
-                "--source \(source) is not PUBLISH,REPLAY (e.g. tcp://127.0.0.1:7103,tcp://127.0.0.1:7104).")
-        }
-    }
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.reporting")
-        let configuration = ReportingConfiguration(
-            dataDirectory: common.dataDirectory, sources: sources.compactMap(EventSubscriber.Source.init(argument:)),
-            queryEndpoint: query, registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
-        )
+        let configuration = try SubscriberConfiguration(
+            options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
         let service = ReportingService.make(configuration: configuration, context: try Context(), logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
     }
