@@ -142,6 +142,22 @@ let package = Package(
             path: "Tests/EventLogTests",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "StoreTests", dependencies: ["Store", grdb], path: "Tests/StoreTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: ["Client", "Models", "ZeroMQ"],
+            path: "Tests/ClientTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServiceKitTests",
+            dependencies: [
+                "ServiceKit", "ZeroMQ", lifecycle, argumentParser, logging,
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/ServiceKitTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntakeServiceTests",
             dependencies: ["IntakeService"],

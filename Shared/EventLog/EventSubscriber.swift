@@ -33,13 +33,23 @@ public final class EventSubscriber {
     private final class Link {
         let source: Source
         var dealer: Socket
+        /// The producer, once its replay endpoint described it.
         var producer: String?
+        /// The producer an announcement named for these endpoints (`nil` for configured sources).
+        let announcedAs: String?
+        let createdAt: ContinuousClock.Instant
         var pending: (correlation: UInt64, sentAt: ContinuousClock.Instant, frames: [Frame], tries: Int)?
-        init(source: Source, dealer: Socket) {
+        init(source: Source, dealer: Socket, announcedAs: String?, createdAt: ContinuousClock.Instant) {
             self.source = source
             self.dealer = dealer
+            self.announcedAs = announcedAs
+            self.createdAt = createdAt
         }
     }
+
+    /// An announced source that never describes itself within this time is dropped (a configured
+    /// intake node is never dropped: it may just be down).
+    public var silentSourceLimit: Duration = .seconds(600)
 
     private let context: Context
     private let database: any DatabaseWriter
@@ -93,17 +103,16 @@ public final class EventSubscriber {
         let (checkpoints, announced) = try database.read { db in
             (
                 try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint"),
-                try Row.fetchAll(db, sql: "SELECT publish_endpoint, replay_endpoint FROM subscriber_source")
+                try Row.fetchAll(db, sql: "SELECT publish_endpoint, replay_endpoint, producer FROM subscriber_source")
             )
         }
         for row in checkpoints {
             let producer: String = row["producer"]
             cursors[producer] = ProducerCursor(producer: producer, lastApplied: UInt64(row["last_sequence"] as Int64))
         }
-        for source in sources
-            + announced.map({ Source(publish: $0["publish_endpoint"], replay: $0["replay_endpoint"]) })
-        {
-            try follow(source)
+        for source in sources { try follow(source, announcedAs: nil) }
+        for row in announced {
+            try follow(Source(publish: row["publish_endpoint"], replay: row["replay_endpoint"]), announcedAs: row["producer"])
         }
     }
 
@@ -128,7 +137,7 @@ public final class EventSubscriber {
 
     /// Starts following a producer's endpoints. Endpoints libzmq refuses are logged and skipped:
     /// one bad announcement must not stop the subscriber.
-    private func follow(_ source: Source) throws {
+    private func follow(_ source: Source, announcedAs: String?) throws {
         guard links[source.replay] == nil else { return }
         let dealer: Socket
         do {
@@ -145,7 +154,7 @@ public final class EventSubscriber {
                 metadata: ["publish": "\(source.publish)", "replay": "\(source.replay)", "error": "\(error)"])
             return
         }
-        let link = Link(source: source, dealer: dealer)
+        let link = Link(source: source, dealer: dealer, announcedAs: announcedAs, createdAt: clock.now)
         links[source.replay] = link
         if let reactor { watch(link, in: reactor) }
         try send(.describe, body: [], to: link)
@@ -157,13 +166,17 @@ public final class EventSubscriber {
     private func forget(_ link: Link) throws {
         reactor?.remove(link.dealer)
         link.dealer.close()
-        try? subscriber.disconnect(link.source.publish)
         links[link.source.replay] = nil
+        if let producer = link.producer, linksByProducer[producer] === link { linksByProducer[producer] = nil }
+        // Another source may share the PUB endpoint (a producer back on the same publish port).
+        if !links.values.contains(where: { $0.source.publish == link.source.publish }) {
+            try? subscriber.disconnect(link.source.publish)
+        }
         try database.write { db in
             try db.execute(
                 sql: "DELETE FROM subscriber_source WHERE replay_endpoint = ?", arguments: [link.source.replay])
         }
-        logger.info("producer moved; dropped its old endpoints", metadata: ["replay": "\(link.source.replay)"])
+        logger.info("dropped producer endpoints", metadata: ["replay": "\(link.source.replay)"])
     }
 
     private func makeDealer(_ endpoint: String) throws -> Socket {
@@ -345,6 +358,13 @@ public final class EventSubscriber {
 
     private func retryLateRequests() throws {
         let now = clock.now
+        for link in links.values where link.announcedAs != nil && link.producer == nil {
+            guard now - link.createdAt > silentSourceLimit else { continue }
+            logger.warning(
+                "announced producer never answered; dropping its endpoints",
+                metadata: ["producer": "\(link.announcedAs ?? "?")", "replay": "\(link.source.replay)"])
+            try forget(link)
+        }
         for link in links.values {
             guard var pending = link.pending, now - pending.sentAt > replayTimeout else { continue }
             pending.tries += 1
@@ -378,7 +398,7 @@ public final class EventSubscriber {
     }
 
     private func commit(_ events: [Event], isolatingEach: Bool) throws {
-        var announced: [Source] = []
+        var announced: [(producer: String, source: Source)] = []
         try database.write { db in
             announced = []
             var last: [String: UInt64] = [:]
@@ -419,7 +439,7 @@ public final class EventSubscriber {
                             """,
                         arguments: [announcement.replay, announcement.publish, announcement.producer]
                     )
-                    announced.append(Source(publish: announcement.publish, replay: announcement.replay))
+                    announced.append((announcement.producer, Source(publish: announcement.publish, replay: announcement.replay)))
                 }
             }
             for (producer, sequence) in last {
@@ -432,6 +452,13 @@ public final class EventSubscriber {
             }
         }
         appliedCount += events.count
-        for source in announced { try follow(source) }
+        for (producer, source) in announced {
+            // The producer moved: its older endpoints are dead, drop them now.
+            for link in links.values
+            where (link.producer == producer || link.announcedAs == producer) && link.source.replay != source.replay {
+                try forget(link)
+            }
+            try follow(source, announcedAs: producer)
+        }
     }
 }
