@@ -139,7 +139,7 @@ final class IntakeNode {
             do {
                 request = try RoutedEnvelope(routerFrames: frames)
             } catch {
-                logger.warning("malformed request on submissions endpoint", metadata: ["error": "\(error.error)"])
+                logger.info("malformed request on submissions endpoint", metadata: ["error": "\(error.error)"])
                 if let frames = error.replyFrames { try reply(frames) }
                 continue
             }
@@ -154,7 +154,7 @@ final class IntakeNode {
                 let error = WireError(
                     .unknownType,
                     "the submissions endpoint answers submit, status and stats, not \(request.envelope.type)")
-                logger.warning("unknown request type", metadata: ["type": "\(request.envelope.type)"])
+                logger.info("unknown request type", metadata: ["type": "\(request.envelope.type)"])
                 try reply(
                     request.replyFrames(
                         .error(error, correlation: request.envelope.correlation))
@@ -389,7 +389,7 @@ final class IntakeNode {
             do {
                 request = try RoutedEnvelope(routerFrames: frames)
             } catch {
-                logger.warning("malformed message on work endpoint", metadata: ["error": "\(error.error)"])
+                logger.info("malformed message on work endpoint", metadata: ["error": "\(error.error)"])
                 if let reply = error.replyFrames { try sendToWorker(reply) }
                 continue
             }
@@ -440,9 +440,9 @@ final class IntakeNode {
                 switch dispatcher.acknowledged(id, by: peer) {
                 case .completed: acknowledged.append(id)
                 case .refused:
-                    logger.warning(
-                        "refused an ack for a submission this worker was never leased", metadata: ["lease": "\(id)"])
-                    let error = WireError(.badRequest, "lease \(id) was not given to this worker")
+                    // Normal after an intake restart (leases held before it are void); otherwise a confused peer.
+                    logger.info("refused an ack for a lease this connection does not hold", metadata: ["lease": "\(id)"])
+                    let error = WireError(.badRequest, "lease \(id) is not held by this connection")
                     try sendToWorker(
                         request.replyFrames(
                             .error(error, correlation: request.envelope.correlation)))
@@ -454,7 +454,7 @@ final class IntakeNode {
                     logger.info("worker left; its leases go to others")
                 }
             default:
-                logger.warning("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
+                logger.info("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
                 let error = WireError(
                     .unknownType,
                     "the work endpoint takes ready, heartbeat, ack and disconnect, not \(request.envelope.type)")

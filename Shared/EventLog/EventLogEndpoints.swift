@@ -75,7 +75,7 @@ public final class EventLogEndpoints {
             do {
                 request = try RoutedEnvelope(routerFrames: frames)
             } catch {
-                logger.warning("bad replay request", metadata: ["error": "\(error.error)"])
+                logger.info("bad replay request", metadata: ["error": "\(error.error)"])
                 if let reply = error.replyFrames { try replayRouter.send(reply, dontWait: true) }
                 continue
             }
@@ -83,7 +83,7 @@ public final class EventLogEndpoints {
             do {
                 reply = try answer(request.envelope)
             } catch let error as WireError {
-                logger.warning("refused replay request", metadata: ["error": "\(error)"])
+                logger.info("refused replay request", metadata: ["error": "\(error)"])
                 reply = .error(error, correlation: request.envelope.correlation)
             } catch {
                 logger.error("replay request failed", metadata: ["error": "\(error)"])

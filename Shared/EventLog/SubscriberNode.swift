@@ -49,7 +49,7 @@ public final class SubscriberNode {
             guard let frames = try queries.receive(dontWait: true) else { return }
             let request: RoutedEnvelope
             do { request = try RoutedEnvelope(routerFrames: frames) } catch {
-                logger.warning("malformed query", metadata: ["error": "\(error.error)"])
+                logger.info("malformed query", metadata: ["error": "\(error.error)"])
                 if let reply = error.replyFrames { _ = try queries.send(reply, dontWait: true) }
                 continue
             }
@@ -57,7 +57,7 @@ public final class SubscriberNode {
             do {
                 reply = try handler(request.envelope, subscriber.positions)
             } catch let error as WireError {
-                logger.warning("refused query", metadata: ["error": "\(error)"])
+                logger.info("refused query", metadata: ["error": "\(error)"])
                 reply = .error(error, correlation: request.envelope.correlation)
             } catch {
                 logger.error("query failed", metadata: ["error": "\(error)"])

@@ -25,7 +25,8 @@ public final class Context: Sendable {
         try Socket(context: self, type: type)
     }
 
-    /// Makes blocking calls on every socket of this context return `ETERM` (used at shutdown).
+    /// Makes blocking calls on every socket of this context return `ETERM`, for a loop blocked
+    /// without a timeout. (The services' reactors poll with a timeout and need not call it.)
     public func shutdown() {
         zmq_ctx_shutdown(handle)
     }
