@@ -1,0 +1,283 @@
+import EventLog
+import Foundation
+import GRDB
+import Logging
+import Models
+import ServiceKit
+import Store
+import ZeroMQ
+
+/// The submissions endpoint: `submit` (checked, group-committed, then answered), `status`, `stats`.
+extension IntakeNode {
+    struct Pending {
+        let request: RoutedEnvelope
+        let outcome: Result<Submission, Rejection>
+    }
+
+    /// The year that bounds periods: configured, or today's (re-read per batch, so a node running
+    /// over New Year accepts the new year's periods).
+    static func currentYear(_ configuration: IntakeConfiguration) -> Int {
+        configuration.currentYear ?? Calendar(identifier: .gregorian).component(.year, from: Date())
+    }
+
+    func receiveSubmissions() throws {
+        let receiveStarted = clock.now
+        let year = Self.currentYear(configuration)
+        if year != validator.currentYear {
+            validator = SubmissionValidator(registry: configuration.registry, currentYear: year)
+        }
+        var batch: [Pending] = []
+        var read = 0
+        // Every message read counts, so a flood of queries or garbage cannot starve the timers.
+        while read < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
+            read += 1
+            let request: RoutedEnvelope
+            do {
+                request = try RoutedEnvelope(routerFrames: frames)
+            } catch {
+                logger.info("malformed request on submissions endpoint", metadata: ["error": "\(error.error)"])
+                if let frames = error.replyFrames { try reply(frames) }
+                continue
+            }
+            switch request.envelope.type {
+            case .submit:
+                batch.append(Pending(request: request, outcome: validator.validate(request.envelope.body)))
+            case .status:
+                try reply(request.replyFrames(status(request.envelope)))
+            case .stats:
+                try reply(request.replyFrames(stats(request.envelope)))
+            default:
+                let error = WireError(
+                    .unknownType,
+                    "the submissions endpoint answers submit, status and stats, not \(request.envelope.type)")
+                logger.info("unknown request type", metadata: ["type": "\(request.envelope.type)"])
+                try reply(
+                    request.replyFrames(
+                        .error(error, correlation: request.envelope.correlation))
+                )
+            }
+        }
+        guard !batch.isEmpty else { return }
+        logger.debug(
+            "received batch",
+            metadata: [
+                "size": "\(batch.count)",
+                "validate_ms": "\((clock.now - receiveStarted).milliseconds)",
+            ])
+        try commit(batch)
+    }
+
+    /// Sends a reply; a peer that has gone is not an error for the node.
+    func reply(_ frames: [Frame]) throws {
+        do {
+            _ = try submissions.send(frames, dontWait: true)
+        } catch {
+            guard error.isHostUnreachable else { throw error }
+            logger.debug("reply to a peer that has gone")
+        }
+    }
+
+    /// One transaction for the whole batch; replies and events go out after the commit.
+    func commit(_ batch: [Pending]) throws {
+        let acceptedAt = StoreDatabase.timestamp()
+        var replies: [[Frame]] = []
+        var newEvents: [Event] = []
+        var accepted: [(id: Int64, facts: [UInt8], body: [UInt8])] = []
+        var rejectedCount = 0
+        let started = clock.now
+        try store.database.write { db in
+            replies = []
+            newEvents = []
+            accepted = []
+            rejectedCount = 0
+            for pending in batch {
+                let correlation = pending.request.envelope.correlation
+                switch pending.outcome {
+                case .failure(let rejection):
+                    rejectedCount += 1
+                    newEvents.append(
+                        try store.log.append(
+                            .submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db))
+                    replies.append(
+                        pending.request.replyFrames(
+                            Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
+                case .success(let submission):
+                    switch try accept(submission, at: acceptedAt, db) {
+                    case .stored(let receipt, let event, let id, let facts):
+                        newEvents.append(event)
+                        accepted.append((id, facts, submission.body))
+                        replies.append(
+                            pending.request.replyFrames(
+                                Envelope(type: .receipt, correlation: correlation, body: receipt)))
+                    case .resent(let receipt):
+                        replies.append(
+                            pending.request.replyFrames(
+                                Envelope(type: .receipt, correlation: correlation, body: receipt)))
+                    case .refused(let rejection):
+                        rejectedCount += 1
+                        newEvents.append(
+                            try store.log.append(
+                                .submissionRejected, body: JSONCoding.encode(rejection), recordedAt: acceptedAt, in: db)
+                        )
+                        replies.append(
+                            pending.request.replyFrames(
+                                Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection)))
+                        )
+                    }
+                }
+            }
+        }
+        let committed = clock.now
+        for frames in replies { try reply(frames) }
+        try events.publish(newEvents)
+        logger.debug(
+            "committed batch",
+            metadata: [
+                "size": "\(batch.count)",
+                "commit_ms": "\((committed - started).milliseconds)",
+            ])
+        for item in accepted where payloads.count < Self.maximumCachedPayloads {
+            payloads[item.id] = (item.facts, item.body)
+        }
+        acceptedCount += accepted.count
+        dispatcher.enqueue(accepted.map(\.id))
+        if rejectedCount > 0 {
+            logger.info("rejected submissions", metadata: ["count": "\(rejectedCount)"])
+        }
+        try dispatch()
+    }
+
+    enum Acceptance {
+        case stored(receipt: [UInt8], event: Event, id: Int64, facts: [UInt8])
+        case resent(receipt: [UInt8])
+        case refused(Rejection)
+    }
+
+    func accept(_ submission: Submission, at acceptedAt: String, _ db: Database) throws -> Acceptance {
+        if let existing = try store.find(submission.submissionID, db) {
+            // Same id: the same content gets the same receipt; other content is a conflict.
+            if existing.body == submission.body || sameContent(existing.body, submission.body) {
+                return .resent(receipt: existing.receipt)
+            }
+            return .refused(
+                Rejection(
+                    submissionID: submission.submissionID,
+                    problems: [
+                        Problem(
+                            field: "submission_id", code: .conflict,
+                            message:
+                                "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
+                        )
+                    ]))
+        }
+        var version = 1
+        var rootID = submission.submissionID
+        if let replacedID = submission.replaces {
+            guard let replaced = try store.find(replacedID, db) else {
+                return .refused(
+                    Rejection(
+                        submissionID: submission.submissionID,
+                        problems: [
+                            Problem(
+                                field: "replaces", code: .replacedNotFound,
+                                message: "Không tìm thấy báo cáo “\(replacedID)” cần thay thế tại điểm tiếp nhận này."
+                            )
+                        ]))
+            }
+            var problems: [Problem] = []
+            if replaced.unit != submission.unit || replaced.kind != submission.kind.rawValue
+                || replaced.period != submission.period.description
+            {
+                problems.append(
+                    Problem(
+                        field: "replaces", code: .replacedMismatch,
+                        message:
+                            "Báo cáo “\(replacedID)” là của đơn vị \(replaced.unit), loại \(replaced.kind), kỳ \(replaced.period); báo cáo thay thế phải cùng đơn vị, loại và kỳ."
+                    ))
+            }
+            if let newer = replaced.replacedBy {
+                problems.append(
+                    Problem(
+                        field: "replaces", code: .replacedMismatch,
+                        message: "Báo cáo “\(replacedID)” đã được thay thế bởi “\(newer)”; hãy thay thế bản mới nhất."
+                    ))
+            }
+            guard problems.isEmpty else {
+                return .refused(Rejection(submissionID: submission.submissionID, problems: problems))
+            }
+            version = replaced.version + 1
+            rootID = replaced.rootID
+            try db.execute(
+                sql: "UPDATE submission SET replaced_by = ? WHERE id = ?",
+                arguments: [submission.submissionID, replaced.id])
+        }
+        guard let unit = configuration.registry[submission.unit] else {
+            // The validator checked the unit against the same registry.
+            throw WireError(.internalError, "unit \(submission.unit) vanished from the registry")
+        }
+        let node = configuration.nodeID
+        let facts = SubmissionFacts(
+            key: "\(node)/\(submission.submissionID)", root: "\(node)/\(rootID)", version: version,
+            unit: unit.id, unitKind: unit.kind, area: configuration.registry.area(of: unit.id) ?? unit.id,
+            kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt
+        )
+        let factsBody = facts.jsonBytes
+        let event = try store.log.append(.submissionReceived, body: factsBody, recordedAt: acceptedAt, in: db)
+        let receipt = Receipt(
+            key: facts.key, submissionID: submission.submissionID, unit: unit.id, kind: submission.kind,
+            period: facts.period, version: version, replaces: submission.replaces, acceptedAt: acceptedAt,
+            sequence: event.sequence
+        ).jsonBytes
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            submission.submissionID, unit.id, submission.kind.rawValue, facts.period, version, rootID,
+            submission.replaces, Data(submission.body), Data(receipt), Data(factsBody), acceptedAt,
+        ])
+        return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
+    }
+
+    /// Equal JSON values, whatever the key order or spacing, with `null` members counting as absent
+    /// (as the validator treats them).
+    func sameContent(_ stored: [UInt8], _ received: [UInt8]) -> Bool {
+        guard let a = try? JSONParser.parse(stored), let b = try? JSONParser.parse(received) else { return false }
+        return a.withoutNullMembers == b.withoutNullMembers
+    }
+
+    func status(_ request: Envelope) throws -> Envelope {
+        do {
+            let query = try JSONCoding.decode(StatusRequest.self, from: request.body)
+            guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else {
+                throw WireError(.notFound, "no submission \(query.submissionID) at intake node \(configuration.nodeID)")
+            }
+            let receipt = try JSONCoding.decode(Receipt.self, from: stored.receipt)
+            let status = SubmissionStatus(
+                state: stored.evaluatedAt == nil ? .accepted : .evaluated, receipt: receipt,
+                replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
+            )
+            return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
+        } catch let error as WireError {
+            return .error(error, correlation: request.correlation)
+        }
+    }
+
+    func stats(_ request: Envelope) throws -> Envelope {
+        let last = try store.database.read { try store.log.lastSequence($0) }
+        let stats = IntakeStats(
+            accepted: acceptedCount, evaluated: evaluatedCount, pending: dispatcher.pendingCount,
+            leased: dispatcher.leasedCount, workers: dispatcher.workerCount, lastSequence: last
+        )
+        return Envelope(type: .statsReply, correlation: request.correlation, body: JSONCoding.encode(stats))
+    }
+
+}
+
+extension Duration {
+    /// The duration in milliseconds, for logs.
+    fileprivate var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

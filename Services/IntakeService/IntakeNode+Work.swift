@@ -1,0 +1,196 @@
+import EventLog
+import Foundation
+import GRDB
+import Logging
+import Models
+import ServiceKit
+import Store
+import ZeroMQ
+
+/// The work endpoint: workers say `ready`, get `lease`s, send `ack`s (zguide "Paranoid Pirate").
+extension IntakeNode {
+    func receiveWork() throws {
+        let now = clock.now
+        var acknowledged: [Int64] = []
+        var joined: [WorkerReady] = []
+        for _ in 0..<5_000 {
+            guard let frames = try work.receive(dontWait: true) else { break }
+            let request: RoutedEnvelope
+            do {
+                request = try RoutedEnvelope(routerFrames: frames)
+            } catch {
+                logger.info("malformed message on work endpoint", metadata: ["error": "\(error.error)"])
+                if let reply = error.replyFrames { try sendToWorker(reply) }
+                continue
+            }
+            // Only a connection that said a valid `ready` gets a number; anything else is unknown.
+            let known = peerNumbers[request.peer]
+            switch request.envelope.type {
+            case .ready:
+                let ready: WorkerReady
+                do throws(WireError) {
+                    ready = try JSONCoding.decode(WorkerReady.self, from: request.envelope.body)
+                    try ready.validate()
+                    let holder = dispatcher.peer(ofWorker: ready.worker)
+                    let moved =
+                        announced[ready.worker].map { $0.publish != ready.publish || $0.replay != ready.replay }
+                        ?? false
+                    if holder != nil, holder != known, moved {
+                        throw WireError(
+                            .badRequest,
+                            "worker id \(ready.worker) is already connected with other endpoints; give each worker its own --worker-id"
+                        )
+                    }
+                } catch {
+                    logger.info("refused a ready", metadata: ["error": "\(error)"])
+                    try sendToWorker(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
+                    continue
+                }
+                let peer = known ?? number(request.peer)
+                dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
+                if announced[ready.worker].map({ $0.publish != ready.publish || $0.replay != ready.replay }) ?? true {
+                    joined.append(ready)
+                }
+                logger.info("worker ready", metadata: ["worker": "\(ready.worker)", "credit": "\(ready.credit)"])
+            case .heartbeat:
+                if known.map({ !dispatcher.heard(from: $0, now: now) }) ?? true {
+                    // A worker we do not know (we restarted): ask it to introduce itself again.
+                    try sendToWorker(request.replyFrames(Envelope(type: .disconnect)))
+                }
+            case .ack:
+                guard let peer = known, let text = String(validating: request.envelope.correlation, as: UTF8.self),
+                    let id = Int64(text)
+                else {
+                    logger.info("ack from an unknown connection or with a malformed lease id")
+                    let error = WireError(.badRequest, "ack needs a lease id this connection was given after ready")
+                    try sendToWorker(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
+                    continue
+                }
+                _ = dispatcher.heard(from: peer, now: now)
+                switch dispatcher.acknowledged(id, by: peer) {
+                case .completed: acknowledged.append(id)
+                case .refused:
+                    // Normal after an intake restart (leases held before it are void); otherwise a confused peer.
+                    logger.info(
+                        "refused an ack for a lease this connection does not hold", metadata: ["lease": "\(id)"])
+                    let error = WireError(.badRequest, "lease \(id) is not held by this connection")
+                    try sendToWorker(
+                        request.replyFrames(
+                            .error(error, correlation: request.envelope.correlation)))
+                }
+            case .disconnect:
+                if let peer = known {
+                    dispatcher.leave(peer: peer)
+                    forget(peer)
+                    logger.info("worker left; its leases go to others")
+                }
+            default:
+                logger.info("unknown message on work endpoint", metadata: ["type": "\(request.envelope.type)"])
+                let error = WireError(
+                    .unknownType,
+                    "the work endpoint takes ready, heartbeat, ack and disconnect, not \(request.envelope.type)")
+                try sendToWorker(
+                    request.replyFrames(
+                        .error(error, correlation: request.envelope.correlation))
+                )
+            }
+        }
+        try record(acknowledged: acknowledged, joined: joined)
+        try dispatch()
+    }
+
+    /// Marks acknowledged submissions evaluated and announces new workers, in one transaction.
+    func record(acknowledged: [Int64], joined: [WorkerReady]) throws {
+        guard !acknowledged.isEmpty || !joined.isEmpty else { return }
+        let now = StoreDatabase.timestamp()
+        var newEvents: [Event] = []
+        var marked = 0
+        try store.database.write { db in
+            newEvents = []
+            marked = 0
+            let statement = try db.cachedStatement(
+                sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
+            for id in acknowledged {
+                try statement.execute(arguments: [now, id])
+                marked += db.changesCount
+            }
+            for ready in joined {
+                try db.execute(
+                    sql: """
+                        INSERT INTO worker (id, publish_endpoint, replay_endpoint) VALUES (?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, replay_endpoint = excluded.replay_endpoint
+                        """,
+                    arguments: [ready.worker, ready.publish, ready.replay]
+                )
+                let announcement = ProducerAnnouncement(
+                    producer: ready.worker, publish: ready.publish, replay: ready.replay)
+                newEvents.append(
+                    try store.log.append(
+                        .producerAnnounced, body: JSONCoding.encode(announcement), recordedAt: now, in: db))
+            }
+        }
+        for id in acknowledged { payloads[id] = nil }
+        evaluatedCount += marked
+        for ready in joined { announced[ready.worker] = ready }
+        try events.publish(newEvents)
+    }
+
+    /// Drops a gone connection's number (a late message from it counts as unknown).
+    func forget(_ peer: WorkDispatcher.Peer) {
+        guard let identity = peerIdentities.removeValue(forKey: peer) else { return }
+        peerNumbers[identity] = nil
+    }
+
+    /// The dispatcher's number for a worker connection's ROUTER identity.
+    func number(_ identity: [UInt8]) -> WorkDispatcher.Peer {
+        if let known = peerNumbers[identity] { return known }
+        nextPeerNumber += 1
+        let next = nextPeerNumber
+        peerNumbers[identity] = next
+        peerIdentities[next] = identity
+        return next
+    }
+
+    func dispatch() throws {
+        let leases = dispatcher.assign(now: clock.now)
+        guard !leases.isEmpty else { return }
+        let missing = leases.map(\.submission).filter { payloads[$0] == nil }
+        if !missing.isEmpty {
+            let loaded = try store.database.read { try store.leasePayloads(missing, $0) }
+            for (id, payload) in loaded { payloads[id] = payload }
+        }
+        for lease in leases {
+            guard let payload = payloads[lease.submission] else { continue }
+            let envelope = Envelope(
+                type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts,
+                attachments: [payload.body])
+            guard let identity = peerIdentities[lease.worker] else { continue }
+            try sendToWorker([identity] + envelope.frames)
+        }
+    }
+
+    func expireLeases() throws {
+        let gone = dispatcher.expire(now: clock.now)
+        if !gone.isEmpty {
+            for worker in gone { forget(worker.peer) }
+            logger.warning("workers went silent; their leases go to others", metadata: ["workers": "\(gone.map(\.id))"])
+        }
+        try dispatch()
+    }
+
+    func heartbeatWorkers() throws {
+        for peer in dispatcher.workers.keys {
+            guard let identity = peerIdentities[peer] else { continue }
+            try sendToWorker([identity] + Envelope(type: .heartbeat).frames)
+        }
+    }
+
+    func sendToWorker(_ frames: [Frame]) throws {
+        do {
+            _ = try work.send(frames, dontWait: true)
+        } catch {
+            guard error.isHostUnreachable || error.isWouldBlock else { throw error }
+            logger.debug("worker unreachable", metadata: ["error": "\(error)"])
+        }
+    }
+}
