@@ -27,6 +27,8 @@ extension IntakeNode {
             validator = SubmissionValidator(registry: configuration.registry, currentYear: year)
         }
         var batch: [Pending] = []
+        // Queries are answered after the batch commits, so a status sent right after its submit sees it.
+        var queries: [RoutedEnvelope] = []
         var read = 0
         // Every message read counts, so a flood of queries or garbage cannot starve the timers.
         while read < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
@@ -42,10 +44,8 @@ extension IntakeNode {
             switch request.envelope.type {
             case .submit:
                 batch.append(Pending(request: request, outcome: validator.validate(request.envelope.body)))
-            case .status:
-                try reply(request.replyFrames(status(request.envelope)))
-            case .stats:
-                try reply(request.replyFrames(stats(request.envelope)))
+            case .status, .stats:
+                queries.append(request)
             default:
                 let error = WireError(
                     .unknownType,
@@ -57,14 +57,19 @@ extension IntakeNode {
                 )
             }
         }
-        guard !batch.isEmpty else { return }
-        logger.debug(
-            "received batch",
-            metadata: [
-                "size": "\(batch.count)",
-                "validate_ms": "\((clock.now - receiveStarted).milliseconds)",
-            ])
-        try commit(batch)
+        if !batch.isEmpty {
+            logger.debug(
+                "received batch",
+                metadata: [
+                    "size": "\(batch.count)",
+                    "validate_ms": "\((clock.now - receiveStarted).milliseconds)",
+                ])
+            try commit(batch)
+        }
+        for query in queries {
+            let answer = query.envelope.type == .status ? try status(query.envelope) : try stats(query.envelope)
+            try reply(query.replyFrames(answer))
+        }
     }
 
     /// Sends a reply; a peer that has gone is not an error for the node.
