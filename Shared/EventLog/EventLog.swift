@@ -26,12 +26,15 @@ public struct EventLog: Sendable {
                         body BLOB NOT NULL,
                         recorded_at TEXT NOT NULL
                     );
-                    CREATE TABLE event_log_producer (id TEXT NOT NULL);
+                    CREATE TABLE event_log_producer (id TEXT NOT NULL, epoch TEXT NOT NULL);
                     """)
         }
     }
 
     /// Binds the store to this producer id, refusing a store that belongs to another producer.
+    ///
+    /// A new store also gets its epoch: a random id that tells subscribers this log from an earlier
+    /// one of the same producer (a store replaced or wiped), so they start it afresh.
     public func claim(_ writer: some DatabaseWriter) throws {
         try writer.write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT id FROM event_log_producer") {
@@ -39,9 +42,16 @@ public struct EventLog: Sendable {
                     throw EventLogError.producerMismatch(store: existing, configured: producer)
                 }
             } else {
-                try db.execute(sql: "INSERT INTO event_log_producer (id) VALUES (?)", arguments: [producer])
+                try db.execute(
+                    sql: "INSERT INTO event_log_producer (id, epoch) VALUES (?, ?)",
+                    arguments: [producer, UUID().uuidString.lowercased()])
             }
         }
+    }
+
+    /// The log's epoch (see ``claim(_:)``); empty before the store is claimed.
+    public func epoch(_ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT epoch FROM event_log_producer") ?? ""
     }
 
     /// Appends an event in the caller's transaction and returns it with its sequence.

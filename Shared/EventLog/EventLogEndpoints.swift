@@ -20,6 +20,8 @@ public final class EventLogEndpoints {
     private let logger: Logger
     /// The last sequence published; heartbeats carry it so subscribers see a lost tail.
     private var lastPublished: UInt64
+    /// The log's epoch, told to subscribers in `describe.reply`.
+    private let epoch: String
 
     /// The endpoints actually bound (with the ports libzmq chose for `:0`).
     public let publishEndpoint: String
@@ -44,7 +46,7 @@ public final class EventLogEndpoints {
         try replayRouter.bind(replay)
         publishEndpoint = try publisher.lastEndpoint()
         replayEndpoint = try replayRouter.lastEndpoint()
-        lastPublished = try database.read { try log.lastSequence($0) }
+        (lastPublished, epoch) = try database.read { (try log.lastSequence($0), try log.epoch($0)) }
     }
 
     /// Watches the replay ROUTER and sends a heartbeat every second.
@@ -98,7 +100,7 @@ public final class EventLogEndpoints {
         switch request.type {
         case .describe:
             let last = try database.read { try log.lastSequence($0) }
-            let body = JSONCoding.encode(ProducerDescription(producer: log.producer, lastSequence: last))
+            let body = JSONCoding.encode(ProducerDescription(producer: log.producer, lastSequence: last, epoch: epoch))
             return Envelope(type: .describeReply, correlation: request.correlation, body: body)
         case .replay:
             let replay = try JSONCoding.decode(ReplayRequest.self, from: request.body)

@@ -60,6 +60,9 @@ public final class EventSubscriber {
     private var links: [String: Link] = [:]  // by replay endpoint
     private var cursors: [String: ProducerCursor] = [:]  // by producer
     private var linksByProducer: [String: Link] = [:]
+    /// Which log of each producer the checkpoint is for (see ``EventLog/claim(_:)``).
+    private var epochs: [String: String] = [:]
+    private var redescribedAt: [String: ContinuousClock.Instant] = [:]
     private var nextCorrelation: UInt64 = 1
     private let clock = ContinuousClock()
     /// How long to wait for a replay answer before asking again.
@@ -72,7 +75,11 @@ public final class EventSubscriber {
         migrator.registerMigration("subscriber.v1") { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE subscriber_checkpoint (producer TEXT PRIMARY KEY, last_sequence INTEGER NOT NULL);
+                    CREATE TABLE subscriber_checkpoint (
+                        producer TEXT PRIMARY KEY,
+                        last_sequence INTEGER NOT NULL,
+                        epoch TEXT
+                    );
                     CREATE TABLE subscriber_source (
                         replay_endpoint TEXT PRIMARY KEY,
                         publish_endpoint TEXT NOT NULL,
@@ -102,13 +109,14 @@ public final class EventSubscriber {
         try subscriber.set([.linger(milliseconds: 0), .receiveHighWaterMark(100_000), .subscribe([])])
         let (checkpoints, announced) = try database.read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint"),
+                try Row.fetchAll(db, sql: "SELECT producer, last_sequence, epoch FROM subscriber_checkpoint"),
                 try Row.fetchAll(db, sql: "SELECT publish_endpoint, replay_endpoint, producer FROM subscriber_source")
             )
         }
         for row in checkpoints {
             let producer: String = row["producer"]
             cursors[producer] = ProducerCursor(producer: producer, lastApplied: UInt64(row["last_sequence"] as Int64))
+            epochs[producer] = row["epoch"]
         }
         for source in sources { try follow(source, announcedAs: nil) }
         for row in announced {
@@ -217,6 +225,16 @@ public final class EventSubscriber {
                 }
             case .heartbeat(let producer, let last):
                 guard var cursor = cursors[producer], isKnown(producer) else { continue }
+                if last < cursor.lastApplied, let link = linksByProducer[producer], link.pending == nil {
+                    // The log is shorter than what we applied: ask who this is (a replaced store has a
+                    // new epoch), at most every 30 s.
+                    let now = clock.now
+                    if redescribedAt[producer].map({ now - $0 > .seconds(30) }) ?? true {
+                        redescribedAt[producer] = now
+                        try send(.describe, body: [], to: link)
+                    }
+                    continue
+                }
                 if let from = cursor.logEnds(at: last) {
                     cursors[producer] = cursor
                     try requestReplay(producer, from: from)
@@ -301,6 +319,21 @@ public final class EventSubscriber {
 
     /// A replay endpoint said which producer it serves: follow it, catching up if behind.
     private func described(_ description: ProducerDescription, by link: Link) throws {
+        if let epoch = description.epoch {
+            if let known = epochs[description.producer], known != epoch {
+                // The producer's store was replaced: its log is a new one, to be applied from the start.
+                logger.error(
+                    "producer's log was replaced (new epoch); applying the new log from its start",
+                    metadata: ["producer": "\(description.producer)", "old": "\(known)", "new": "\(epoch)"])
+                cursors[description.producer] = ProducerCursor(producer: description.producer, lastApplied: 0)
+                try database.write { db in
+                    try db.execute(
+                        sql: "UPDATE subscriber_checkpoint SET last_sequence = 0, epoch = ? WHERE producer = ?",
+                        arguments: [epoch, description.producer])
+                }
+            }
+            epochs[description.producer] = epoch
+        }
         if let applied = cursors[description.producer]?.lastApplied, applied > description.lastSequence {
             logger.error(
                 "producer's log ends before what this subscriber applied: was its store replaced?",
@@ -445,10 +478,10 @@ public final class EventSubscriber {
             for (producer, sequence) in last {
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO subscriber_checkpoint (producer, last_sequence) VALUES (?, ?)
-                        ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence
+                        INSERT INTO subscriber_checkpoint (producer, last_sequence, epoch) VALUES (?, ?, ?)
+                        ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence, epoch = excluded.epoch
                         """
-                ).execute(arguments: [producer, Int64(sequence)])
+                ).execute(arguments: [producer, Int64(sequence), epochs[producer]])
             }
         }
         appliedCount += events.count

@@ -155,14 +155,17 @@ public struct ProducerAnnouncement: Codable, Sendable, Equatable {
 public struct ProducerDescription: Codable, Sendable, Equatable {
     public let producer: String
     public let lastSequence: UInt64
+    /// Which log of the producer this is: a new one after its store was replaced. Optional on the wire.
+    public let epoch: String?
 
-    public init(producer: String, lastSequence: UInt64) {
+    public init(producer: String, lastSequence: UInt64, epoch: String? = nil) {
         self.producer = producer
         self.lastSequence = lastSequence
+        self.epoch = epoch
     }
 
     enum CodingKeys: String, CodingKey {
-        case producer
+        case producer, epoch
         case lastSequence = "last_sequence"
     }
 }
