@@ -142,7 +142,8 @@ let package = Package(
             path: "Tests/EventLogTests",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "StoreTests", dependencies: ["Store", grdb], path: "Tests/StoreTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", grdb], path: "Tests/StoreTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ClientTests",
             dependencies: ["Client", "Models", "ZeroMQ"],

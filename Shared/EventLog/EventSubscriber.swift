@@ -120,7 +120,8 @@ public final class EventSubscriber {
         }
         for source in sources { try follow(source, announcedAs: nil) }
         for row in announced {
-            try follow(Source(publish: row["publish_endpoint"], replay: row["replay_endpoint"]), announcedAs: row["producer"])
+            try follow(
+                Source(publish: row["publish_endpoint"], replay: row["replay_endpoint"]), announcedAs: row["producer"])
         }
     }
 
@@ -472,7 +473,8 @@ public final class EventSubscriber {
                             """,
                         arguments: [announcement.replay, announcement.publish, announcement.producer]
                     )
-                    announced.append((announcement.producer, Source(publish: announcement.publish, replay: announcement.replay)))
+                    announced.append(
+                        (announcement.producer, Source(publish: announcement.publish, replay: announcement.replay)))
                 }
             }
             for (producer, sequence) in last {

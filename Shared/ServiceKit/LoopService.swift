@@ -27,6 +27,8 @@ public struct LoopService: Service {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     let thread = Thread {
+                        // Foundation on Linux applies a name only from inside the thread.
+                        Thread.current.name = name
                         do {
                             try body(stop)
                             continuation.resume()
@@ -34,7 +36,6 @@ public struct LoopService: Service {
                             continuation.resume(throwing: error)
                         }
                     }
-                    thread.name = name
                     thread.start()
                 }
             } onCancel: {

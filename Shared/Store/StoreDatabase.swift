@@ -29,6 +29,9 @@ public enum StoreDatabase {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // Opening a pool switches its writer to WAL with `synchronous = NORMAL`; set ours afterwards.
+        // The writer connection lives as long as the pool, so once is enough.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         try migrator.migrate(pool)
         return pool
     }

@@ -141,6 +141,34 @@ struct EventSubscriberTests {
         }
     }
 
+    @Test("a producer whose store was replaced (new epoch) is applied afresh from its new log's start")
+    func replacedStore_newEpochAppliedFromStart() throws {
+        try withHarness { harness in
+            let producer = try harness.startProducer("intake-1")
+            try producer.append(3)
+            let store = try harness.subscriberStore("subscriber.sqlite")
+            _ = try harness.startSubscriber(store, sources: [producer.source])
+            try Self.waitForApplied(store, 3)
+
+            try producer.finish()
+            // Same id and endpoints, a new store: its log starts again at 1.
+            let fresh = try harness.producerStore("intake-1-replaced.sqlite")
+            var replaced: ProducerThread?
+            eventually {
+                replaced = try? harness.startProducer("intake-1", database: fresh, endpoints: producer.source)
+                return replaced != nil
+            }
+            try #require(replaced).append(2)
+
+            let caughtUp = try eventually { try Self.checkpoint(store) == 2 && Self.sequences(store).count == 5 }
+            #expect(caughtUp)
+            #expect(try Self.sequences(store) == [1, 2, 3, 1, 2])
+            #expect(
+                !harness.logs.entries("producer's log was replaced (new epoch); applying the new log from its start")
+                    .isEmpty)
+        }
+    }
+
     @Test("when applying fails, the events and the checkpoint roll back together; the next run applies them once")
     func applierFailure_rollsBackWithCheckpoint() throws {
         try withHarness { harness in
