@@ -89,12 +89,15 @@ extension IntakeNode {
         var newEvents: [Event] = []
         var accepted: [(id: Int64, facts: [UInt8], body: [UInt8])] = []
         var rejectedCount = 0
+        var marked = 0
+        let acks = unrecordedAcks
         let started = clock.now
         try store.database.write { db in
             replies = []
             newEvents = []
             accepted = []
             rejectedCount = 0
+            marked = try markEvaluated(acks, at: acceptedAt, db)
             for pending in batch {
                 let correlation = pending.request.envelope.correlation
                 switch pending.outcome {
@@ -133,6 +136,8 @@ extension IntakeNode {
             }
         }
         let committed = clock.now
+        unrecordedAcks.removeFirst(acks.count)
+        evaluatedCount += marked
         for frames in replies { try reply(frames) }
         try events.publish(newEvents)
         logger.debug(

@@ -95,25 +95,21 @@ extension IntakeNode {
                 )
             }
         }
-        try record(acknowledged: acknowledged, joined: joined)
+        // Acks are recorded with the next submissions commit or within 100 ms: one fsync for many.
+        // Losing them in a crash only means those submissions are leased and evaluated again.
+        unrecordedAcks += acknowledged
+        for id in acknowledged { payloads[id] = nil }
+        if !joined.isEmpty { try announce(joined) }
         try dispatch()
     }
 
     /// Marks acknowledged submissions evaluated and announces new workers, in one transaction.
-    func record(acknowledged: [Int64], joined: [WorkerReady]) throws {
-        guard !acknowledged.isEmpty || !joined.isEmpty else { return }
+    /// Records a worker's endpoints and announces them in the event log, for subscribers to follow.
+    func announce(_ joined: [WorkerReady]) throws {
         let now = StoreDatabase.timestamp()
         var newEvents: [Event] = []
-        var marked = 0
         try store.database.write { db in
             newEvents = []
-            marked = 0
-            let statement = try db.cachedStatement(
-                sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
-            for id in acknowledged {
-                try statement.execute(arguments: [now, id])
-                marked += db.changesCount
-            }
             for ready in joined {
                 try db.execute(
                     sql: """
@@ -129,10 +125,29 @@ extension IntakeNode {
                         .producerAnnounced, body: JSONCoding.encode(announcement), recordedAt: now, in: db))
             }
         }
-        for id in acknowledged { payloads[id] = nil }
-        evaluatedCount += marked
         for ready in joined { announced[ready.worker] = ready }
         try events.publish(newEvents)
+    }
+
+    /// Marks acknowledged submissions evaluated, in the caller's transaction; returns how many changed.
+    func markEvaluated(_ ids: [Int64], at time: String, _ db: Database) throws -> Int {
+        let statement = try db.cachedStatement(
+            sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
+        var marked = 0
+        for id in ids {
+            try statement.execute(arguments: [time, id])
+            marked += db.changesCount
+        }
+        return marked
+    }
+
+    /// Records acks not yet written (timer, and at shutdown).
+    func recordAcks() throws {
+        guard !unrecordedAcks.isEmpty else { return }
+        let acks = unrecordedAcks
+        let marked = try store.database.write { try markEvaluated(acks, at: StoreDatabase.timestamp(), $0) }
+        unrecordedAcks = []
+        evaluatedCount += marked
     }
 
     /// Drops a gone connection's number (a late message from it counts as unknown).

@@ -37,6 +37,8 @@ final class IntakeNode {
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
     var acceptedCount = 0
     var evaluatedCount = 0
+    /// Submissions workers acknowledged, not yet marked evaluated in the store.
+    var unrecordedAcks: [Int64] = []
     let logger: Logger
     let clock = ContinuousClock()
 
@@ -104,12 +106,14 @@ final class IntakeNode {
         events.register(in: reactor)
         reactor.every(.milliseconds(250)) { [unowned self] in try self.expireLeases() }
         reactor.every(.seconds(1)) { [unowned self] in try self.heartbeatWorkers() }
+        reactor.every(.milliseconds(100)) { [unowned self] in try self.recordAcks() }
         defer {
             submissions.close()
             work.close()
             events.close()
         }
         try reactor.run()
+        try recordAcks()
         logger.info(
             "intake node stopping",
             metadata: ["leased": "\(dispatcher.leasedCount)", "pending": "\(dispatcher.pendingCount)"])

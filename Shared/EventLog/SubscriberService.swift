@@ -47,9 +47,11 @@ public enum SubscriberService {
         makeHandler: @escaping @Sendable (DatabasePool) -> SubscriberNode.QueryHandler
     ) -> LoopService {
         LoopService(name: name) { stop in
+            // NORMAL is enough here: a commit lost to a power cut takes its checkpoint with it, and the
+            // producers' logs replay it (decision 0004).
             let database = try StoreDatabase.open(
                 path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("\(name).sqlite").path,
-                migrator: migrator()
+                durability: .normal, migrator: migrator()
             )
             let node = try SubscriberNode(
                 context: context, database: database, sources: configuration.sources, applier: applier,
