@@ -167,7 +167,7 @@ extension IntakeNode {
         if let existing = try store.find(submission.submissionID, db) {
             // Same id: the same content gets the same receipt; other content is a conflict.
             if existing.body == submission.body || sameContent(existing.body, submission.body) {
-                return .resent(receipt: existing.receipt)
+                return .resent(receipt: existing.receipt(node: configuration.nodeID).jsonBytes)
             }
             return .refused(
                 Rejection(
@@ -195,14 +195,14 @@ extension IntakeNode {
                         ]))
             }
             var problems: [Problem] = []
-            if replaced.unit != submission.unit || replaced.kind != submission.kind.rawValue
+            if replaced.unit != submission.unit || replaced.kind != submission.kind
                 || replaced.period != submission.period.description
             {
                 problems.append(
                     Problem(
                         field: "replaces", code: .replacedMismatch,
                         message:
-                            "Báo cáo “\(replacedID)” là của đơn vị \(replaced.unit), loại \(replaced.kind), kỳ \(replaced.period); báo cáo thay thế phải cùng đơn vị, loại và kỳ."
+                            "Báo cáo “\(replacedID)” là của đơn vị \(replaced.unit), loại “\(replaced.kind.vietnameseName)”, kỳ \(replaced.period); báo cáo thay thế phải cùng đơn vị, loại và kỳ."
                     ))
             }
             if let newer = replaced.replacedBy {
@@ -240,12 +240,12 @@ extension IntakeNode {
         ).jsonBytes
         try db.cachedStatement(
             sql: """
-                INSERT INTO submission (submission_id, unit, kind, period, version, root_id, replaces, body, receipt, facts, accepted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO submission (submission_id, unit, unit_kind, area, kind, period, version, root_id, replaces, body, accepted_at, sequence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            submission.submissionID, unit.id, submission.kind.rawValue, facts.period, version, rootID,
-            submission.replaces, Data(submission.body), Data(receipt), Data(factsBody), acceptedAt,
+            submission.submissionID, unit.id, unit.kind.rawValue, facts.area, submission.kind.rawValue, facts.period,
+            version, rootID, submission.replaces, Data(submission.body), acceptedAt, Int64(event.sequence),
         ])
         return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
     }
@@ -263,9 +263,8 @@ extension IntakeNode {
             guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else {
                 throw WireError(.notFound, "no submission \(query.submissionID) at intake node \(configuration.nodeID)")
             }
-            let receipt = try JSONCoding.decode(Receipt.self, from: stored.receipt)
             let status = SubmissionStatus(
-                state: stored.evaluatedAt == nil ? .accepted : .evaluated, receipt: receipt,
+                state: stored.evaluatedAt == nil ? .accepted : .evaluated, receipt: stored.receipt(node: configuration.nodeID),
                 replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
             )
             return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
