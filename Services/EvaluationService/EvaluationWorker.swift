@@ -198,6 +198,7 @@ final class EvaluationWorker {
 
 /// Builds the evaluation worker's service: one socket thread running an ``EvaluationWorker``.
 public enum EvaluationService {
+    /// The service to run under a `ServiceGroup`: connects, evaluates until SIGTERM, then says goodbye.
     public static func make(configuration: EvaluationConfiguration, context: Context, logger: Logger) -> LoopService {
         LoopService(name: "evaluation") { stop in
             let worker = try EvaluationWorker(configuration: configuration, context: context, logger: logger)

@@ -5,6 +5,7 @@ import ZeroMQ
 
 /// Builds the intake node's service: one socket thread running ``IntakeNode``.
 public enum IntakeService {
+    /// The service to run under a `ServiceGroup`: binds, serves until SIGTERM, then closes cleanly.
     public static func make(configuration: IntakeConfiguration, context: Context, logger: Logger) -> LoopService {
         LoopService(name: "intake") { stop in
             let node = try IntakeNode(configuration: configuration, context: context, logger: logger)

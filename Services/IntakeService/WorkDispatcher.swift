@@ -11,9 +11,12 @@ public struct WorkDispatcher: Sendable {
     /// A worker connection, numbered by the caller (one number per ROUTER peer identity).
     public typealias Peer = Int
 
+    /// A submission leased to a worker until a deadline.
     public struct Lease: Sendable, Equatable {
+        /// Intake's row id of the submission version: the lease id on the wire.
         public let submission: Int64
         public let worker: Peer
+        /// When the lease goes back to the queue if not acknowledged.
         public let deadline: ContinuousClock.Instant
     }
 
@@ -51,13 +54,17 @@ public struct WorkDispatcher: Sendable {
     /// Every peer a not-yet-acknowledged submission was leased to (a late ack from an earlier holder counts).
     private var holders: [Int64: [Peer]] = [:]
 
+    /// A dispatcher with no workers and nothing queued.
     public init(leaseDuration: Duration, workerTimeout: Duration) {
         self.leaseDuration = leaseDuration
         self.workerTimeout = workerTimeout
     }
 
+    /// Submissions waiting for a worker.
     public var pendingCount: Int { queue.count }
+    /// Submissions leased and not yet acknowledged.
     public var leasedCount: Int { leases.count }
+    /// Workers heard from within the worker timeout.
     public var workerCount: Int { workers.count }
 
     /// Adds submissions waiting for evaluation, in order.

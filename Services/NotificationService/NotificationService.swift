@@ -6,6 +6,7 @@ import ZeroMQ
 
 /// Builds the notification service: a subscriber that writes result notices and answers `inbox`.
 public enum NotificationService {
+    /// The service to run under a `ServiceGroup`: follows the sources and answers `inbox` until SIGTERM.
     public static func make(configuration: SubscriberConfiguration, context: Context, logger: Logger) -> LoopService {
         SubscriberService.make(
             name: "notification", configuration: configuration, context: context, logger: logger,

@@ -6,6 +6,7 @@ import ZeroMQ
 
 /// Builds the reporting service: a subscriber that keeps the consolidated counts and answers `report`.
 public enum ReportingService {
+    /// The service to run under a `ServiceGroup`: follows the sources and answers `report` until SIGTERM.
     public static func make(configuration: SubscriberConfiguration, context: Context, logger: Logger) -> LoopService {
         SubscriberService.make(
             name: "reporting", configuration: configuration, context: context, logger: logger,

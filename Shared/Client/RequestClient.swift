@@ -7,6 +7,7 @@ import ZeroMQ
 /// Not thread-safe, like its socket: one thread owns a client. ``submitAll(_:window:progress:)``
 /// pipelines many requests with a window of requests in flight.
 public final class RequestClient {
+    /// The server's endpoint, e.g. `tcp://127.0.0.1:7101`.
     public let endpoint: String
     /// How long to wait for an answer before sending again; doubles with each try (backoff), up to 8×.
     public var timeout: Duration
@@ -17,6 +18,7 @@ public final class RequestClient {
     private var nextCorrelation: UInt64 = 1
     private let clock = ContinuousClock()
 
+    /// Connects a DEALER to `endpoint` (the connection is made in the background).
     public init(context: Context, endpoint: String, timeout: Duration = .seconds(3), tries: Int = 5) throws {
         self.context = context
         self.endpoint = endpoint

@@ -6,19 +6,24 @@ import Models
 /// A set names its legal source, the unit kinds and submission kinds it judges, its validity, and
 /// its criteria. Changing a criterion means a new version in a new file; results record `id@version`.
 public struct CriteriaSet: Codable, Sendable, Equatable {
+    /// Stable id of the set, e.g. `TT124-KDC`.
     public let id: String
+    /// The set's version; a changed criterion means a new version (compared numerically, part by part).
     public let version: String
     /// Vietnamese title, e.g. "Tiêu chuẩn khu dân cư “An toàn về an ninh, trật tự”".
     public let title: String
     /// The legal document, e.g. "Thông tư 124/2021/TT-BCA".
     public let legalSource: String
+    /// The unit kinds the set judges.
     public let unitKinds: [UnitKind]
+    /// The submission kinds whose `data` it reads.
     public let submissionKinds: [SubmissionKind]
     /// First and last evaluation year the set applies to.
     public let validFromYear: Int
     public let validToYear: Int?
     /// What is known to be missing or provisional in this transcription of the source.
     public let note: String?
+    /// Every criterion; all must be met.
     public let criteria: [Criterion]
 
     /// Versions compare as numbers, part by part: "10" is newer than "9", "2.1" newer than "2".

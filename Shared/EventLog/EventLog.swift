@@ -11,6 +11,7 @@ public struct EventLog: Sendable {
     /// This producer's id, carried by every event it publishes.
     public let producer: String
 
+    /// The log of `producer`; call ``claim(_:)`` once on its store before appending.
     public init(producer: String) {
         self.producer = producer
     }

@@ -16,6 +16,7 @@ public final class SubscriberNode {
     /// The query endpoint as bound.
     public let queryEndpoint: String
 
+    /// Binds the query endpoint and prepares the subscriber; ``run(until:)`` serves.
     public init(
         context: Context, database: any DatabaseWriter, sources: [EventSubscriber.Source], applier: any EventApplier,
         queryEndpoint: String, logger: Logger, handler: @escaping QueryHandler

@@ -9,11 +9,16 @@ public struct Envelope: Sendable, Equatable {
     /// Longest correlation id, in bytes.
     public static let maximumCorrelationLength = 255
 
+    /// What the message is, e.g. `submit`.
     public var type: MessageType
+    /// Chosen by the requester (0–255 bytes) and echoed in the reply, to match them up.
     public var correlation: Frame
+    /// The JSON body (UTF-8); empty for messages that carry none.
     public var body: Frame
+    /// Frames after the body: a submission in a lease, events in a replay batch.
     public var attachments: [Frame]
 
+    /// A message of `type`; the other parts default to empty.
     public init(type: MessageType, correlation: Frame = [], body: Frame = [], attachments: [Frame] = []) {
         self.type = type
         self.correlation = correlation
