@@ -31,6 +31,9 @@ extension IntakeNode {
                 do throws(WireError) {
                     ready = try JSONCoding.decode(WorkerReady.self, from: request.envelope.body)
                     try ready.validate()
+                    guard ready.worker != configuration.nodeID else {
+                        throw WireError(.badRequest, "worker id \(ready.worker) is this intake node's own id")
+                    }
                     let holder = dispatcher.peer(ofWorker: ready.worker)
                     let moved =
                         announced[ready.worker].map { $0.publish != ready.publish || $0.replay != ready.replay }
@@ -175,12 +178,15 @@ extension IntakeNode {
             for (id, payload) in loaded { payloads[id] = payload }
         }
         for lease in leases {
-            guard let payload = payloads[lease.submission] else { continue }
+            guard let payload = payloads[lease.submission], let identity = peerIdentities[lease.worker] else {
+                dispatcher.undeliverable(lease)
+                continue
+            }
             let envelope = Envelope(
                 type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts,
                 attachments: [payload.body])
-            guard let identity = peerIdentities[lease.worker] else { continue }
-            try sendToWorker([identity] + envelope.frames)
+            // A full pipe or a gone worker: the lease goes back to the queue rather than wait for its deadline.
+            if !(try sendToWorker([identity] + envelope.frames)) { dispatcher.undeliverable(lease) }
         }
     }
 
@@ -200,12 +206,15 @@ extension IntakeNode {
         }
     }
 
-    func sendToWorker(_ frames: [Frame]) throws {
+    /// Sends to a worker without blocking; returns `false` when the message could not be queued.
+    @discardableResult
+    func sendToWorker(_ frames: [Frame]) throws -> Bool {
         do {
-            _ = try work.send(frames, dontWait: true)
+            return try work.send(frames, dontWait: true)
         } catch {
             guard error.isHostUnreachable || error.isWouldBlock else { throw error }
             logger.debug("worker unreachable", metadata: ["error": "\(error)"])
+            return false
         }
     }
 }

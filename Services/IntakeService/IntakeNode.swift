@@ -61,7 +61,10 @@ final class IntakeNode {
         submissions.maximumFrames = 16
         try submissions.bind(configuration.submissionsEndpoint)
         work = try context.socket(.router)
-        try work.set([.linger(milliseconds: 2000), .maxMessageSize(1024 * 1024), .routerMandatory(true)])
+        try work.set([
+            .linger(milliseconds: 2000), .maxMessageSize(1024 * 1024), .routerMandatory(true),
+            .sendHighWaterMark(Int32(WorkDispatcher.maximumCredit) + 1000),
+        ])
         work.maximumFrames = 16
         try work.bind(configuration.workEndpoint)
         events = try EventLogEndpoints(

@@ -31,6 +31,7 @@ struct IntakeStore {
                         sequence INTEGER NOT NULL,
                         evaluated_at TEXT
                     );
+                    CREATE INDEX submission_unevaluated ON submission (id) WHERE evaluated_at IS NULL;
                     CREATE TABLE worker (
                         id TEXT PRIMARY KEY,
                         publish_endpoint TEXT NOT NULL,

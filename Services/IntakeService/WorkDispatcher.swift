@@ -109,8 +109,9 @@ public struct WorkDispatcher: Sendable {
         guard holders[submission]?.contains(peer) == true else { return .refused }
         holders[submission] = nil
         if let lease = leases.removeValue(forKey: submission) { release(lease) }
-        // Acknowledged after its lease expired and went back to the queue: done all the same.
-        if queued.remove(submission) != nil { queue.removeAll { $0 == submission } }
+        // Acknowledged after its lease expired and went back to the queue: done all the same (its
+        // queue entry is skipped when reached).
+        queued.remove(submission)
         return .completed
     }
 
@@ -122,7 +123,8 @@ public struct WorkDispatcher: Sendable {
                 break
             }
             let submission = queue.removeFirst()
-            queued.remove(submission)
+            // Skip entries whose submission was acknowledged while queued.
+            guard queued.remove(submission) != nil else { continue }
             workers[peer]?.holding += 1
             let lease = Lease(submission: submission, worker: peer, deadline: now.advanced(by: leaseDuration))
             leases[submission] = lease
@@ -130,6 +132,13 @@ public struct WorkDispatcher: Sendable {
             assigned.append(lease)
         }
         return assigned
+    }
+
+    /// A lease that could not be sent (the worker's pipe is full): back to the front of the queue.
+    public mutating func undeliverable(_ lease: Lease) {
+        guard leases[lease.submission] == lease else { return }
+        holders[lease.submission]?.removeAll { $0 == lease.worker }
+        requeue([lease])
     }
 
     /// Drops silent workers and requeues their leases and every expired lease, oldest first.

@@ -67,7 +67,8 @@ public final class EventLogEndpoints {
     /// Tells subscribers where the log ends.
     public func heartbeat() throws {
         try publisher.send(
-            PublishedMessage.heartbeat(producer: log.producer, lastSequence: lastPublished).frames, dontWait: true)
+            PublishedMessage.heartbeat(producer: log.producer, lastSequence: lastPublished, epoch: epoch).frames,
+            dontWait: true)
     }
 
     private func serveReplayRequests() throws {
@@ -123,7 +124,7 @@ public final class EventLogEndpoints {
                     .sequenceInFuture, "replay from \(replay.from) but the log of \(log.producer) ends at \(last)")
             }
             let header = ReplayBatchHeader(
-                producer: log.producer, from: replay.from, count: events.count, lastSequence: last)
+                producer: log.producer, from: replay.from, count: events.count, lastSequence: last, epoch: epoch)
             return Envelope(
                 type: .replayBatch, correlation: request.correlation, body: JSONCoding.encode(header),
                 attachments: events.flatMap { $0.replayFrames }

@@ -47,10 +47,6 @@ public final class EventSubscriber {
         }
     }
 
-    /// An announced source that never describes itself within this time is dropped (a configured
-    /// intake node is never dropped: it may just be down).
-    public var silentSourceLimit: Duration = .seconds(600)
-
     private let context: Context
     private let database: any DatabaseWriter
     private let applier: any EventApplier
@@ -63,6 +59,8 @@ public final class EventSubscriber {
     /// Which log of each producer the checkpoint is for (see ``EventLog/claim(_:)``).
     private var epochs: [String: String] = [:]
     private var redescribedAt: [String: ContinuousClock.Instant] = [:]
+    /// Producers whose heartbeat named another epoch: nothing of theirs is applied until they describe.
+    private var suspect: Set<String> = []
     private var nextCorrelation: UInt64 = 1
     private let clock = ContinuousClock()
     /// How long to wait for a replay answer before asking again.
@@ -147,7 +145,11 @@ public final class EventSubscriber {
     /// Starts following a producer's endpoints. Endpoints libzmq refuses are logged and skipped:
     /// one bad announcement must not stop the subscriber.
     private func follow(_ source: Source, announcedAs: String?) throws {
-        guard links[source.replay] == nil else { return }
+        if let existing = links[source.replay] {
+            // The same replay endpoint with another PUB endpoint or another producer: start afresh.
+            guard existing.source.publish != source.publish || existing.announcedAs != announcedAs else { return }
+            try forget(existing)
+        }
         let dealer: Socket
         do {
             dealer = try makeDealer(source.replay)
@@ -212,7 +214,8 @@ public final class EventSubscriber {
             }
             switch message {
             case .event(let event):
-                guard var cursor = cursors[event.producer], isKnown(event.producer) else { continue }
+                guard var cursor = cursors[event.producer], isKnown(event.producer), !suspect.contains(event.producer)
+                else { continue }
                 let decision = cursor.live(event.sequence)
                 cursors[event.producer] = cursor
                 switch decision {
@@ -224,8 +227,14 @@ public final class EventSubscriber {
                         metadata: ["producer": "\(event.producer)", "from": "\(from)", "received": "\(event.sequence)"])
                     try requestReplay(event.producer, from: from)
                 }
-            case .heartbeat(let producer, let last):
-                guard var cursor = cursors[producer], isKnown(producer) else { continue }
+            case .heartbeat(let producer, let last, let epoch):
+                guard var cursor = cursors[producer], isKnown(producer), !suspect.contains(producer) else { continue }
+                if let epoch, let known = epochs[producer], epoch != known, let link = linksByProducer[producer] {
+                    // Another log under this producer id: stop applying it live until it describes itself.
+                    suspect.insert(producer)
+                    try send(.describe, body: [], to: link)
+                    continue
+                }
                 if last < cursor.lastApplied, let link = linksByProducer[producer], link.pending == nil {
                     // The log is shorter than what we applied: ask who this is (a replaced store has a
                     // new epoch), at most every 30 s.
@@ -268,9 +277,11 @@ public final class EventSubscriber {
     }
 
     private func receiveReplies(for link: Link, on socket: Socket) throws {
-        guard socket === link.dealer else { return }
         for _ in 0..<100 {
-            guard let frames = try socket.receive(dontWait: true) else { return }
+            // Handling a reply may drop this link (and close its socket): then stop reading it.
+            guard socket === link.dealer, links[link.source.replay] === link,
+                let frames = try socket.receive(dontWait: true)
+            else { return }
             let reply: Envelope
             do { reply = try Envelope(frames: frames) } catch {
                 logger.warning(
@@ -320,6 +331,18 @@ public final class EventSubscriber {
 
     /// A replay endpoint said which producer it serves: follow it, catching up if behind.
     private func described(_ description: ProducerDescription, by link: Link) throws {
+        if let previous = linksByProducer[description.producer], previous !== link, previous.announcedAs == nil,
+            link.announcedAs != nil
+        {
+            // Announced endpoints claim to be a configured producer (a worker started with an intake's id):
+            // the configured source stays; the announced one is dropped.
+            logger.error(
+                "announced endpoints describe themselves as a configured producer; ignored",
+                metadata: ["producer": "\(description.producer)", "replay": "\(link.source.replay)"])
+            try forget(link)
+            return
+        }
+        suspect.remove(description.producer)
         if let epoch = description.epoch {
             if let known = epochs[description.producer], known != epoch {
                 // The producer's store was replaced: its log is a new one, to be applied from the start.
@@ -368,6 +391,12 @@ public final class EventSubscriber {
             throw WireError(
                 .unknownProducer, "replay batch of \(header.producer) on the link of \(link.producer ?? "?")")
         }
+        if let epoch = header.epoch, let known = epochs[header.producer], epoch != known {
+            // The log changed under us since the describe: describe again before applying any of it.
+            suspect.insert(header.producer)
+            try send(.describe, body: [], to: link)
+            return
+        }
         guard header.count >= 0, reply.attachments.count.isMultiple(of: 3), reply.attachments.count / 3 == header.count
         else {
             throw WireError(
@@ -392,13 +421,6 @@ public final class EventSubscriber {
 
     private func retryLateRequests() throws {
         let now = clock.now
-        for link in links.values where link.announcedAs != nil && link.producer == nil {
-            guard now - link.createdAt > silentSourceLimit else { continue }
-            logger.warning(
-                "announced producer never answered; dropping its endpoints",
-                metadata: ["producer": "\(link.announcedAs ?? "?")", "replay": "\(link.source.replay)"])
-            try forget(link)
-        }
         for link in links.values {
             guard var pending = link.pending, now - pending.sentAt > replayTimeout else { continue }
             pending.tries += 1
@@ -487,13 +509,7 @@ public final class EventSubscriber {
             }
         }
         appliedCount += events.count
-        for (producer, source) in announced {
-            // The producer moved: its older endpoints are dead, drop them now.
-            for link in links.values
-            where (link.producer == producer || link.announcedAs == producer) && link.source.replay != source.replay {
-                try forget(link)
-            }
-            try follow(source, announcedAs: producer)
-        }
+        // A producer's older endpoints are dropped once the new ones describe themselves as it.
+        for (producer, source) in announced { try follow(source, announcedAs: producer) }
     }
 }

@@ -53,8 +53,8 @@ public struct Event: Sendable, Equatable {
 /// What a PUB socket of an event log sends.
 public enum PublishedMessage: Sendable, Equatable {
     case event(Event)
-    /// The producer is alive and its log ends at `lastSequence`.
-    case heartbeat(producer: String, lastSequence: UInt64)
+    /// The producer is alive and its log (of `epoch`, see ``ProducerDescription/epoch``) ends at `lastSequence`.
+    case heartbeat(producer: String, lastSequence: UInt64, epoch: String? = nil)
 
     /// Decodes PUB frames.
     public init(frames: [Frame]) throws(WireError) {
@@ -67,21 +67,31 @@ public enum PublishedMessage: Sendable, Equatable {
         if frames[1] == Event.publishedEventMarker, frames.count == 6 {
             self = .event(
                 try Event(producer: producer, sequenceFrame: frames[3], typeFrame: frames[4], body: frames[5]))
-        } else if frames[1] == Event.publishedHeartbeatMarker, frames.count == 4,
+        } else if frames[1] == Event.publishedHeartbeatMarker,
+            frames.count == 4 || (frames.count == 5 && !frames[4].isEmpty),
             !frames[3].isEmpty, frames[3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let last = UInt64(String(decoding: frames[3], as: UTF8.self))
         {
-            self = .heartbeat(producer: producer, lastSequence: last)
+            var epoch: String?
+            if frames.count == 5 {
+                guard frames[4].count <= 64, let text = String(validating: frames[4], as: UTF8.self) else {
+                    throw WireError(.badRequest, "heartbeat epoch must be 1-64 bytes of UTF-8")
+                }
+                epoch = text
+            }
+            self = .heartbeat(producer: producer, lastSequence: last, epoch: epoch)
         } else {
-            throw WireError(.unknownType, "published message is neither an event (6 frames) nor a heartbeat (4 frames)")
+            throw WireError(
+                .unknownType, "published message is neither an event (6 frames) nor a heartbeat (4 or 5 frames)")
         }
     }
 
     public var frames: [Frame] {
         switch self {
         case .event(let event): event.publishedFrames
-        case .heartbeat(let producer, let last):
+        case .heartbeat(let producer, let last, let epoch):
             [Envelope.protocolTag, Event.publishedHeartbeatMarker, Array(producer.utf8), Array(String(last).utf8)]
+                + (epoch.map { [Array($0.utf8)] } ?? [])
         }
     }
 }
@@ -122,16 +132,19 @@ public struct ReplayBatchHeader: Codable, Sendable, Equatable {
     public let count: Int
     /// The producer's last sequence when the batch was read: ask again from `from + count` while below it.
     public let lastSequence: UInt64
+    /// The log's epoch (see ``ProducerDescription/epoch``); a subscriber with another one describes again.
+    public let epoch: String?
 
-    public init(producer: String, from: UInt64, count: Int, lastSequence: UInt64) {
+    public init(producer: String, from: UInt64, count: Int, lastSequence: UInt64, epoch: String? = nil) {
         self.producer = producer
         self.from = from
         self.count = count
         self.lastSequence = lastSequence
+        self.epoch = epoch
     }
 
     enum CodingKeys: String, CodingKey {
-        case producer, from, count
+        case producer, from, count, epoch
         case lastSequence = "last_sequence"
     }
 }

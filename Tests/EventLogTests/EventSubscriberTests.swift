@@ -169,6 +169,30 @@ struct EventSubscriberTests {
         }
     }
 
+    @Test("a replaced store whose new log is already longer is noticed by its heartbeat's epoch")
+    func replacedStore_longerNewLog() throws {
+        try withHarness { harness in
+            let producer = try harness.startProducer("intake-1")
+            try producer.append(3)
+            let store = try harness.subscriberStore("subscriber.sqlite")
+            _ = try harness.startSubscriber(store, sources: [producer.source])
+            try Self.waitForApplied(store, 3)
+
+            try producer.finish()
+            let fresh = try harness.producerStore("intake-1-replaced.sqlite")
+            var replaced: ProducerThread?
+            eventually {
+                replaced = try? harness.startProducer("intake-1", database: fresh, endpoints: producer.source)
+                return replaced != nil
+            }
+            try #require(replaced).append(5)
+
+            let caughtUp = try eventually { try Self.checkpoint(store) == 5 && Self.sequences(store).count == 8 }
+            #expect(caughtUp)
+            #expect(try Self.sequences(store) == [1, 2, 3, 1, 2, 3, 4, 5], "the new log is applied whole, from 1")
+        }
+    }
+
     @Test("when applying fails, the events and the checkpoint roll back together; the next run applies them once")
     func applierFailure_rollsBackWithCheckpoint() throws {
         try withHarness { harness in

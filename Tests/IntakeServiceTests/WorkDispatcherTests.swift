@@ -120,4 +120,36 @@ struct WorkDispatcherTests {
         let result22 = work.assign(now: now)
         #expect(result22.map(\.submission) == [1, 2])
     }
+
+    @Test("a lease that cannot be delivered goes back to the front of the queue and frees its slot")
+    func undeliverable() {
+        var work = dispatcher()
+        let now = clock.now
+        work.enqueue([1, 2])
+        work.ready(peer: 1, worker: "a", credit: 1, now: now)
+        let first = work.assign(now: now)
+        #expect(first.map(\.submission) == [1])
+        if let lease = first.first { work.undeliverable(lease) }
+        #expect(work.leasedCount == 0)
+        let again = work.assign(now: now)
+        #expect(again.map(\.submission) == [1])
+        let ack = work.acknowledged(1, by: 1)
+        #expect(ack == .completed)
+    }
+
+    @Test("a submission acknowledged while queued again is skipped when its turn comes")
+    func acknowledgedWhileQueued() {
+        var work = WorkDispatcher(leaseDuration: .seconds(1), workerTimeout: .seconds(60))
+        let start = clock.now
+        work.enqueue([1, 2])
+        work.ready(peer: 1, worker: "a", credit: 1, now: start)
+        _ = work.assign(now: start)
+        let later = start.advanced(by: .seconds(2))
+        _ = work.heard(from: 1, now: later)
+        _ = work.expire(now: later)  // lease of 1 expired: 1 is queued again, before 2
+        let late = work.acknowledged(1, by: 1)
+        #expect(late == .completed)
+        let next = work.assign(now: later)
+        #expect(next.map(\.submission) == [2])
+    }
 }

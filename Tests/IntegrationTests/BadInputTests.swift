@@ -120,6 +120,9 @@ struct BadInputTests {
         let badID = JSONCoding.encode(
             WorkerReady(worker: "a b/c", credit: 1, publish: "tcp://127.0.0.1:1", replay: "tcp://127.0.0.1:2"))
         #expect(try errorCode(ask(context, work, Envelope(type: .ready, body: badID).frames)) == .badRequest)
+        let ownID = JSONCoding.encode(
+            WorkerReady(worker: "intake-1", credit: 1, publish: "tcp://127.0.0.1:1", replay: "tcp://127.0.0.1:2"))
+        #expect(try errorCode(ask(context, work, Envelope(type: .ready, body: ownID).frames)) == .badRequest)
         // An ack from a connection that never said ready, or for a lease it does not hold.
         #expect(
             try errorCode(ask(context, work, Envelope(type: .ack, correlation: Array("1".utf8)).frames)) == .badRequest)
