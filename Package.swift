@@ -89,7 +89,7 @@ let package = Package(
         ),
         .target(
             name: "AntqCLI",
-            dependencies: ["ZeroMQ", "Models", "Client", "ServiceKit", argumentParser],
+            dependencies: ["ZeroMQ", "Models", "Criteria", "Client", "ServiceKit", "Store", argumentParser],
             path: "Services/AntqCLI",
             swiftSettings: swiftSettings
         ),

@@ -7,7 +7,8 @@ public struct AntqCommand: ParsableCommand {
         abstract:
             "Client for the ANTQ movement services: submit reports, check status, read inboxes and reports, benchmark.",
         subcommands: [
-            SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, GenerateCommand.self,
+            SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, CheckCommand.self,
+            GenerateCommand.self,
             BenchCommand.self,
         ]
     )

@@ -1,3 +1,4 @@
+import Criteria
 import EventLog
 import Foundation
 import GRDB

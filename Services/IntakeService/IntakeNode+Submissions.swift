@@ -264,7 +264,8 @@ extension IntakeNode {
                 throw WireError(.notFound, "no submission \(query.submissionID) at intake node \(configuration.nodeID)")
             }
             let status = SubmissionStatus(
-                state: stored.evaluatedAt == nil ? .accepted : .evaluated, receipt: stored.receipt(node: configuration.nodeID),
+                state: stored.evaluatedAt == nil ? .accepted : .evaluated,
+                receipt: stored.receipt(node: configuration.nodeID),
                 replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
             )
             return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))

@@ -72,7 +72,8 @@ struct IntakeStore {
             id = row["id"]
             submissionID = row["submission_id"]
             unit = row["unit"]
-            guard let unitKind = UnitKind(rawValue: row["unit_kind"]), let kind = SubmissionKind(rawValue: row["kind"]) else {
+            guard let unitKind = UnitKind(rawValue: row["unit_kind"]), let kind = SubmissionKind(rawValue: row["kind"])
+            else {
                 throw WireError(.internalError, "stored submission \(row["id"] as Int64) has an unknown kind")
             }
             self.unitKind = unitKind
@@ -97,7 +98,8 @@ struct IntakeStore {
 
         func facts(node: String) -> SubmissionFacts {
             SubmissionFacts(
-                key: "\(node)/\(submissionID)", root: "\(node)/\(rootID)", version: version, unit: unit, unitKind: unitKind,
+                key: "\(node)/\(submissionID)", root: "\(node)/\(rootID)", version: version, unit: unit,
+                unitKind: unitKind,
                 area: area, kind: kind, period: period, acceptedAt: acceptedAt)
         }
     }

@@ -1,13 +1,19 @@
-import Criteria
-import Foundation
 import Models
 
-/// Turns a leased submission into its evaluation: picks the criteria set and runs the engine.
-struct Evaluator: Sendable {
-    let catalog: CriteriaCatalog
-    let worker: String
+/// Turns an accepted submission into its evaluation: picks the criteria set that applies and runs
+/// the engine. The evaluation workers use it on leases, `antq check` on drafts.
+public struct Evaluator: Sendable {
+    public let catalog: CriteriaCatalog
+    /// Who evaluates, recorded in the result (a worker id, or `local` for the CLI).
+    public let worker: String
 
-    func evaluate(_ facts: SubmissionFacts, body: [UInt8], at time: String) -> Evaluation {
+    public init(catalog: CriteriaCatalog, worker: String) {
+        self.catalog = catalog
+        self.worker = worker
+    }
+
+    /// The evaluation of the submission `body` described by `facts`, stamped with `time`.
+    public func evaluate(_ facts: SubmissionFacts, body: [UInt8], at time: String) -> Evaluation {
         let year = Period(facts.period)?.year ?? 0
         guard let set = catalog.set(for: facts.unitKind, facts.kind, year: year) else {
             return Evaluation(
