@@ -45,7 +45,8 @@ struct CheckCommand: ParsableCommand {
         let facts = SubmissionFacts(
             key: "local/\(submission.submissionID)", root: "local/\(submission.replaces ?? submission.submissionID)",
             version: submission.replaces == nil ? 1 : 2, unit: unit.id, unitKind: unit.kind,
-            area: units.area(of: unit.id) ?? unit.id, kind: submission.kind, period: submission.period.description,
+            area: units.area(of: unit.id, during: submission.period.window(for: unit.kind)) ?? unit.id,
+            kind: submission.kind, period: submission.period.description,
             acceptedAt: now
         )
         let evaluation = Evaluator(catalog: catalog, worker: "local").evaluate(facts, body: body, at: now)

@@ -221,14 +221,18 @@ extension IntakeNode {
                 sql: "UPDATE submission SET replaced_by = ? WHERE id = ?",
                 arguments: [submission.submissionID, replaced.id])
         }
-        guard let unit = configuration.registry[submission.unit] else {
-            // The validator checked the unit against the same registry.
+        // The validator checked the unit against the same registry, during the same period.
+        guard let latest = configuration.registry[submission.unit],
+            let unit = configuration.registry.unit(submission.unit, during: submission.period.window(for: latest.kind))
+        else {
             throw WireError(.internalError, "unit \(submission.unit) vanished from the registry")
         }
+        let window = submission.period.window(for: unit.kind)
         let node = configuration.nodeID
         let facts = SubmissionFacts(
             key: "\(node)/\(submission.submissionID)", root: "\(node)/\(rootID)", version: version,
-            unit: unit.id, unitKind: unit.kind, area: configuration.registry.area(of: unit.id) ?? unit.id,
+            unit: unit.id, unitKind: unit.kind,
+            area: configuration.registry.area(of: unit.id, during: window) ?? unit.id,
             kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt
         )
         let factsBody = facts.jsonBytes

@@ -40,6 +40,8 @@ public struct ProblemCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let invalidValue = ProblemCode(rawValue: "invalid_value")
     public static let unknownField = ProblemCode(rawValue: "unknown_field")
     public static let unknownUnit = ProblemCode(rawValue: "unknown_unit")
+    /// The unit did not exist during the period (merged away before it, or created after it).
+    public static let unitNotInPeriod = ProblemCode(rawValue: "unit_not_in_period")
     /// The unit exists but does not send this kind of submission (a province or district).
     public static let unitCannotSubmit = ProblemCode(rawValue: "unit_cannot_submit")
     public static let unknownKind = ProblemCode(rawValue: "unknown_kind")

@@ -150,6 +150,25 @@ public struct SubmissionValidator: Sendable {
             )
         }
 
+        // The unit must exist in the tree as it stood during the period (units merge and move).
+        if let unitID = object["unit"]?.string, let unit = registry[unitID], let period {
+            let window = period.window(for: unit.kind)
+            if registry.unit(unitID, during: window) == nil {
+                let validity = [
+                    unit.validFrom.map { "từ \($0.vietnamese)" }, unit.validTo.map { "đến \($0.vietnamese)" },
+                ]
+                .compactMap { $0 }.joined(separator: " ")
+                let successors =
+                    unit.successors.isEmpty ? "" : "; đơn vị kế thừa: \(unit.successors.joined(separator: ", "))"
+                problems.append(
+                    Problem(
+                        field: "unit", code: .unitNotInPeriod,
+                        message:
+                            "Đơn vị “\(unit.name)” không còn hoặc chưa có trong kỳ \(period) (\(window.lowerBound.vietnamese)–\(window.upperBound.vietnamese)); hiệu lực \(validity)\(successors)."
+                    ))
+            }
+        }
+
         guard problems.isEmpty, let submissionID, let unit = object["unit"]?.string, let kind, let period else {
             return .failure(Rejection(submissionID: submissionID, problems: Self.capped(problems)))
         }

@@ -11,10 +11,16 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
     public let block: String?
     /// Attributes criteria and targets read, e.g. `new_rural`, `duong_van_minh`.
     public let attributes: [String]
+    /// First day this version of the unit is valid; `nil`: since always.
+    public let validFrom: Day?
+    /// Last day this version is valid; `nil`: still valid. A unit merged or reorganised ends here.
+    public let validTo: Day?
+    /// The units that took over from this one when it ended (a merge names the merged unit).
+    public let successors: [String]
 
     public init(
         id: String, name: String, kind: UnitKind, parent: String? = nil, block: String? = nil,
-        attributes: [String] = []
+        attributes: [String] = [], validFrom: Day? = nil, validTo: Day? = nil, successors: [String] = []
     ) {
         self.id = id
         self.name = name
@@ -22,10 +28,26 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
         self.parent = parent
         self.block = block
         self.attributes = attributes
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.successors = successors
+    }
+
+    /// Whether this version is valid on some day of `window`.
+    public func isValid(during window: ClosedRange<Day>) -> Bool {
+        (validFrom.map { $0 <= window.upperBound } ?? true) && (validTo.map { $0 >= window.lowerBound } ?? true)
+    }
+
+    /// Whether two versions' validity periods share a day.
+    func overlaps(_ other: Unit) -> Bool {
+        (validFrom.map { from in other.validTo.map { from <= $0 } ?? true } ?? true)
+            && (other.validFrom.map { from in validTo.map { from <= $0 } ?? true } ?? true)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, kind, parent, block, attributes
+        case id, name, kind, parent, block, attributes, successors
+        case validFrom = "valid_from"
+        case validTo = "valid_to"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,5 +58,8 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
         parent = try container.decodeIfPresent(String.self, forKey: .parent)
         block = try container.decodeIfPresent(String.self, forKey: .block)
         attributes = try container.decodeIfPresent([String].self, forKey: .attributes) ?? []
+        validFrom = try container.decodeIfPresent(Day.self, forKey: .validFrom)
+        validTo = try container.decodeIfPresent(Day.self, forKey: .validTo)
+        successors = try container.decodeIfPresent([String].self, forKey: .successors) ?? []
     }
 }

@@ -317,3 +317,33 @@ struct SubmissionValidatorTests {
         #expect(try JSONCoding.decode(Rejection.self, from: JSONCoding.encode(rejection)) == rejection)
     }
 }
+
+@Suite("SubmissionValidator and the tree over time")
+struct SubmissionValidatorEffectiveDatingTests {
+    @Test("a unit merged away before the period is refused with unit_not_in_period, naming its successor")
+    func mergedUnit() throws {
+        let registry = try UnitRegistry(
+            name: "r", version: "1",
+            units: [
+                Unit(id: "TQ", name: "Tỉnh Tuyên Quang", kind: .province),
+                Unit(
+                    id: "OLD", name: "Xã Cũ", kind: .commune, parent: "TQ", validTo: Day("2024-06-30"),
+                    successors: ["NEW"]),
+                Unit(id: "NEW", name: "Xã Mới", kind: .commune, parent: "TQ", validFrom: Day("2024-07-01")),
+            ])
+        let validator = SubmissionValidator(registry: registry, currentYear: 2025)
+        func body(_ unit: String, _ period: String) -> [UInt8] {
+            Array(
+                #"{"submission_id":"s1","unit":"\#(unit)","kind":"yearly_report","period":"\#(period)","data":{}}"#.utf8
+            )
+        }
+        // 2024 (16/11/2023–15/11/2024) still saw the old commune; 2025 does not.
+        #expect(throws: Never.self) { try validator.validate(body("OLD", "2024")).get() }
+        let rejection = try #require(
+            { if case .failure(let rejection) = validator.validate(body("OLD", "2025")) { rejection } else { nil } }())
+        #expect(rejection.problems.map(\.code) == [.unitNotInPeriod])
+        #expect(rejection.problems.first?.message.contains("NEW") == true)
+        #expect(rejection.problems.first?.message.contains("đến 30/6/2024") == true)
+        #expect(throws: Never.self) { try validator.validate(body("NEW", "2025")).get() }
+    }
+}

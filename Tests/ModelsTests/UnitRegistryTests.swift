@@ -62,7 +62,7 @@ struct UnitRegistryTests {
     func invalid_selfParent() {
         let units = [Unit(id: "SELF", name: "Xã tự quản", kind: .commune, parent: "SELF")]
         let error = #expect(throws: RegistryError.self) { try UnitRegistry(name: "bad", version: "1", units: units) }
-        #expect(error?.problems == ["unit SELF is in a parent cycle"])
+        #expect(error?.problems == ["unit SELF: is in a parent cycle"])
     }
 
     @Test("a cycle that passes through a district is reported")
@@ -108,7 +108,64 @@ struct UnitRegistryTests {
             """#)
         defer { try? FileManager.default.removeItem(at: url) }
         let error = #expect(throws: RegistryError.self) { try UnitRegistry.load(from: url) }
-        #expect(error?.problems == ["\(url.path): unit A names unknown parent B"])
+        #expect(error?.problems == ["\(url.path):1: unit A: unknown parent B"])
+    }
+
+    @Test("problems name the line of the unit they are about")
+    func load_lineNumbers() throws {
+        let url = try Self.write(
+            """
+            {"registry": "r", "version": "1", "units": [
+              {"id": "TQ", "name": "Tỉnh", "kind": "province"},
+              {"id": "X", "name": "Xã", "kind": "commune", "parent": "TQ",
+               "valid_from": "2025-07-01", "valid_to": "2025-06-30"},
+              {"id": "Y", "name": "Xã Y", "kind": "commune", "parent": "NOPE", "successors": ["GONE"]}
+            ]}
+            """)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let error = #expect(throws: RegistryError.self) { try UnitRegistry.load(from: url) }
+        #expect(
+            error?.problems == [
+                "\(url.path):3: unit X: valid_to 2025-06-30 is before valid_from 2025-07-01",
+                "\(url.path):5: unit Y: unknown parent NOPE",
+                "\(url.path):5: unit Y: unknown successor GONE",
+            ])
+    }
+
+    @Test("the tree as it stood: a commune merged in 2025 and one that moved under the province")
+    func effectiveDating() throws {
+        let day = { (text: String) in try #require(Day(text)) }
+        let registry = try UnitRegistry(
+            name: "r", version: "2",
+            units: [
+                Unit(id: "TQ", name: "Tỉnh", kind: .province),
+                Unit(id: "D", name: "Huyện", kind: .district, parent: "TQ", validTo: try day("2025-06-30")),
+                Unit(
+                    id: "OLD", name: "Xã cũ", kind: .commune, parent: "D", validTo: try day("2025-06-30"),
+                    successors: ["NEW"]),
+                Unit(id: "NEW", name: "Xã mới", kind: .commune, parent: "TQ", validFrom: try day("2025-07-01")),
+                Unit(id: "MOVED", name: "Xã", kind: .commune, parent: "D", validTo: try day("2025-06-30")),
+                Unit(id: "MOVED", name: "Xã", kind: .commune, parent: "TQ", validFrom: try day("2025-07-01")),
+            ])
+        let year2024 = Period(year: 2024).window(for: .commune)
+        let year2026 = Period(year: 2026).window(for: .commune)
+        #expect(registry.unit("OLD", during: year2024)?.name == "Xã cũ")
+        #expect(registry.unit("OLD", during: year2026) == nil)
+        #expect(registry.unit("NEW", during: year2024) == nil)
+        #expect(registry.area(of: "MOVED", during: year2024) == "D")
+        #expect(registry.area(of: "MOVED", during: year2026) == "TQ")
+        #expect(registry["MOVED"]?.parent == "TQ")
+        // Overlapping versions of one id are refused.
+        let overlapping = #expect(throws: RegistryError.self) {
+            try UnitRegistry(
+                name: "r", version: "3",
+                units: [
+                    Unit(id: "TQ", name: "Tỉnh", kind: .province),
+                    Unit(id: "A", name: "A", kind: .commune, parent: "TQ", validTo: try day("2025-06-30")),
+                    Unit(id: "A", name: "A", kind: .commune, parent: "TQ", validFrom: try day("2025-06-01")),
+                ])
+        }
+        #expect(overlapping?.problems.contains { $0.contains("duplicate id") } == true)
     }
 
     @Test("a file that is not a registry, or cannot be read, is a RegistryError naming the path")

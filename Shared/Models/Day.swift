@@ -1,0 +1,86 @@
+/// A calendar day (Vietnam's calendar date, no time zone): validity dates and evaluation windows.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// A valid date, or `nil` (e.g. 2025-02-29).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), (1...Self.length(of: month, in: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// A date known to be valid (the fixed dates of evaluation windows).
+    fileprivate init(known year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    public var description: String {
+        let pad = { (value: Int, width: Int) in
+            String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// `d/m/yyyy`, as Vietnamese documents write dates.
+    public var vietnamese: String { "\(day)/\(month)/\(year)" }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    private static func length(of month: Int, in year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+extension Day: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let day = Day(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not a date YYYY-MM-DD")
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension Period {
+    /// The days the period covers for a unit of `kind` (Circular 124/2021/TT-BCA, art. 8): a year `Y`
+    /// is 1/11/(Y−1)–31/10/Y for residential areas and 16/11/(Y−1)–15/11/Y for the others; a half
+    /// year is its calendar half.
+    public func window(for kind: UnitKind) -> ClosedRange<Day> {
+        func day(_ year: Int, _ month: Int, _ day: Int) -> Day { Day(known: year, month, day) }
+        switch half {
+        case 1: return day(year, 1, 1)...day(year, 6, 30)
+        case 2: return day(year, 7, 1)...day(year, 12, 31)
+        default:
+            return kind == .residentialArea
+                ? day(year - 1, 11, 1)...day(year, 10, 31) : day(year - 1, 11, 16)...day(year, 11, 15)
+        }
+    }
+}
