@@ -7,6 +7,10 @@ public struct FieldSpec: Sendable {
         case text(maxLength: Int)
         /// A list of codes, each from `allowed`.
         case codes(allowed: Set<String>)
+        /// One code from `allowed`.
+        case code(allowed: Set<String>)
+        /// A date `YYYY-MM-DD`.
+        case date
     }
 
     public let name: String

@@ -8,6 +8,14 @@ public enum SubmissionKind: String, Codable, Sendable, CaseIterable {
     case yearlyReport = "yearly_report"
     /// Tự đánh giá theo bộ tiêu chí.
     case selfAssessment = "self_assessment"
+    /// Đăng ký mô hình phong trào.
+    case modelRegistration = "model_registration"
+    /// Sơ kết, đánh giá hiệu quả mô hình.
+    case modelReview = "model_review"
+    /// Tổ chức, tham gia sự kiện (5/6, tháng 6, 26/6, 30/7, 19/8, tháng 9, 4/10).
+    case eventParticipation = "event_participation"
+    /// Đề nghị khen thưởng.
+    case commendationProposal = "commendation_proposal"
 
     /// The Vietnamese name a user reads.
     public var vietnameseName: String {
@@ -16,6 +24,10 @@ public enum SubmissionKind: String, Codable, Sendable, CaseIterable {
         case .sixMonthlyReport: "báo cáo 6 tháng"
         case .yearlyReport: "báo cáo năm"
         case .selfAssessment: "tự đánh giá"
+        case .modelRegistration: "đăng ký mô hình"
+        case .modelReview: "sơ kết mô hình"
+        case .eventParticipation: "tham gia sự kiện"
+        case .commendationProposal: "đề nghị khen thưởng"
         }
     }
 

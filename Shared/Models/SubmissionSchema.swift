@@ -6,6 +6,22 @@ public enum SubmissionSchema {
         "ly_khai_tu_tri", "tranh_chap_khieu_kien_keo_dai", "kich_dong_gay_roi",
     ]
 
+    /// Kinds of movement models seed 004 names, and `khac` for any other.
+    public static let modelTypeCodes: Set<String> = [
+        "camera_an_ninh", "to_tu_quan_antt", "doan_hoi_lien_ket", "cum_tau_an_toan", "xom_chai_binh_yen",
+        "diem_sang_vung_bien", "khac",
+    ]
+
+    /// The events each unit holds or joins every year (seed 004, III.2).
+    public static let eventCodes: Set<String> = [
+        "ngay_moi_truong_5_6", "thang_hanh_dong_phong_chong_ma_tuy", "ngay_phong_chong_ma_tuy_26_6",
+        "ngay_phong_chong_mua_ban_nguoi_30_7", "ngay_hoi_toan_dan_bao_ve_antq_19_8", "thang_an_toan_giao_thong",
+        "ngay_phong_chay_chua_chay_4_10",
+    ]
+
+    /// Forms of commendation proposed by the police with the Home Affairs department.
+    public static let commendationCodes: Set<String> = ["co_thi_dua", "bang_khen", "giay_khen"]
+
     /// The fields of `kind`.
     public static func fields(of kind: SubmissionKind) -> [FieldSpec] {
         switch kind {
@@ -29,6 +45,36 @@ public enum SubmissionSchema {
                 FieldSpec("propaganda_participants", "số lượt người dự tuyên truyền", .count),
                 FieldSpec("households_committed", "số hộ ký cam kết", .count),
                 FieldSpec("note", "ghi chú", .text(maxLength: 4000)),
+            ]
+        case .modelRegistration:
+            [
+                FieldSpec("model_name", "tên mô hình", .text(maxLength: 300), required: true),
+                FieldSpec("model_type", "loại mô hình", .code(allowed: modelTypeCodes), required: true),
+                FieldSpec("started_on", "ngày bắt đầu hoạt động", .date, required: true),
+                FieldSpec("members", "số thành viên", .count),
+                FieldSpec("note", "ghi chú", .text(maxLength: 2000)),
+            ]
+        case .modelReview:
+            [
+                FieldSpec("model_name", "tên mô hình", .text(maxLength: 300), required: true),
+                FieldSpec("effective", "mô hình hoạt động hiệu quả", .boolean, required: true),
+                FieldSpec("members", "số thành viên", .count),
+                FieldSpec("cases_supported", "số vụ việc mô hình giúp phát hiện, giải quyết", .count),
+                FieldSpec("note", "ghi chú", .text(maxLength: 2000)),
+            ]
+        case .eventParticipation:
+            [
+                FieldSpec("event", "sự kiện", .code(allowed: eventCodes), required: true),
+                FieldSpec("held_on", "ngày tổ chức", .date, required: true),
+                FieldSpec("organised", "đơn vị tự tổ chức (không chỉ tham gia)", .boolean, required: true),
+                FieldSpec("participants", "số người tham gia", .count),
+                FieldSpec("note", "ghi chú", .text(maxLength: 2000)),
+            ]
+        case .commendationProposal:
+            [
+                FieldSpec("form", "hình thức khen thưởng", .code(allowed: commendationCodes), required: true),
+                FieldSpec("beneficiary", "tập thể, cá nhân được đề nghị", .text(maxLength: 300), required: true),
+                FieldSpec("achievement", "thành tích", .text(maxLength: 4000), required: true),
             ]
         case .selfAssessment:
             [

@@ -289,6 +289,22 @@ public struct SubmissionValidator: Sendable {
                             message: "Trường “\(spec.name)” (\(spec.label)) phải là chuỗi, nhận được \(value.typeName)."
                         ))
                 }
+            case .code(let allowed):
+                if let code = value.string, allowed.contains(code) { break }
+                let shown = value.string.map { "“\(Self.clip($0))”" } ?? value.typeName
+                problems.append(
+                    Problem(
+                        field: path, code: value.string == nil ? .wrongType : .invalidValue,
+                        message:
+                            "Trường “\(spec.name)” (\(spec.label)): \(shown) không phải mã hợp lệ; các mã hợp lệ: \(allowed.sorted().joined(separator: ", "))."
+                    ))
+            case .date:
+                if let text = value.string, Day(text) != nil { break }
+                problems.append(
+                    Problem(
+                        field: path, code: value.string == nil ? .wrongType : .invalidValue,
+                        message: "Trường “\(spec.name)” (\(spec.label)) phải là ngày dạng NNNN-TT-NN, ví dụ 2025-08-19."
+                    ))
             case .codes(let allowed):
                 guard let items = value.array else {
                     problems.append(

@@ -347,3 +347,56 @@ struct SubmissionValidatorEffectiveDatingTests {
         #expect(throws: Never.self) { try validator.validate(body("NEW", "2025")).get() }
     }
 }
+
+@Suite("SubmissionValidator: model, event and commendation kinds")
+struct SubmissionValidatorNewKindsTests {
+    let validator: SubmissionValidator
+
+    init() throws {
+        validator = SubmissionValidator(registry: try TestRegistry.make(), currentYear: 2025)
+    }
+
+    func problems(_ kind: String, _ data: String) -> [String] {
+        let body =
+            #"{"submission_id":"k1","unit":"\#(TestRegistry.commune)","kind":"\#(kind)","period":"2025","data":\#(data)}"#
+        guard case .failure(let rejection) = validator.validate(Array(body.utf8)) else { return [] }
+        return rejection.problems.map { "\($0.field) \($0.code)" }
+    }
+
+    @Test("valid drafts of each new kind pass")
+    func valid() {
+        #expect(
+            problems(
+                "model_registration",
+                #"{"model_name":"Camera an ninh","model_type":"camera_an_ninh","started_on":"2025-03-15"}"#
+            ).isEmpty)
+        #expect(
+            problems("model_review", #"{"model_name":"Camera an ninh","effective":true,"cases_supported":3}"#).isEmpty)
+        #expect(
+            problems(
+                "event_participation",
+                #"{"event":"ngay_hoi_toan_dan_bao_ve_antq_19_8","held_on":"2025-08-19","organised":true}"#
+            ).isEmpty)
+        #expect(
+            problems(
+                "commendation_proposal",
+                #"{"form":"giay_khen","beneficiary":"Tổ tự quản","achievement":"Giúp phát hiện 3 vụ việc."}"#
+            ).isEmpty)
+    }
+
+    @Test("a code outside its list, a date that is not a day, and missing required fields are each named")
+    func invalid() {
+        #expect(
+            problems("event_participation", #"{"event":"ngay_le_tinh_nhan","held_on":"2025-02-30"}"#) == [
+                "data.event invalid_value", "data.held_on invalid_value", "data.organised missing_field",
+            ])
+        #expect(
+            problems("model_registration", #"{"model_name":"X","model_type":7,"started_on":20250315}"#) == [
+                "data.model_type wrong_type", "data.started_on wrong_type",
+            ])
+        #expect(
+            problems("commendation_proposal", #"{"form":"huan_chuong"}"#) == [
+                "data.form invalid_value", "data.beneficiary missing_field", "data.achievement missing_field",
+            ])
+    }
+}
