@@ -31,6 +31,12 @@ public enum CriteriaEngine {
         case .atLeast(let field, let minimum, let label):
             guard let value = data[field]?.integer else { return (false, "báo cáo chưa nêu số \(label)") }
             return (value >= minimum, "\(value) \(label), yêu cầu ít nhất \(minimum)")
+        case .atMost(let field, let maximum, let label):
+            guard let value = data[field]?.integer else { return (false, "báo cáo chưa nêu số \(label)") }
+            return (
+                value <= maximum,
+                maximum == 0 ? "\(value) \(label), yêu cầu không có" : "\(value) \(label), tối đa \(maximum)"
+            )
         case .shareAtLeast(let numeratorField, let denominatorField, let percent, let label):
             guard let numerator = data[numeratorField]?.integer, let denominator = data[denominatorField]?.integer
             else {

@@ -63,13 +63,15 @@ public enum Rule: Codable, Sendable, Equatable {
     case yes(field: String, label: String)
     /// A count field must be at least `minimum`.
     case atLeast(field: String, minimum: Int, label: String)
+    /// A count field must be at most `maximum` (0: "none may have happened").
+    case atMost(field: String, maximum: Int, label: String)
     /// `numerator / denominator` must be at least `percent` %.
     case shareAtLeast(numerator: String, denominator: String, percent: Double, label: String)
     /// A list-of-codes field must contain none of `codes` (keys), whose Vietnamese names are the values.
     case noneOf(field: String, codes: [String: String])
 
     enum CodingKeys: String, CodingKey {
-        case type, field, label, minimum, numerator, denominator, percent, codes
+        case type, field, label, minimum, maximum, numerator, denominator, percent, codes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +88,12 @@ public enum Rule: Codable, Sendable, Equatable {
                 minimum: try container.decode(Int.self, forKey: .minimum),
                 label: try container.decode(String.self, forKey: .label)
             )
+        case "at_most":
+            self = .atMost(
+                field: try container.decode(String.self, forKey: .field),
+                maximum: try container.decode(Int.self, forKey: .maximum),
+                label: try container.decode(String.self, forKey: .label)
+            )
         case "share_at_least":
             self = .shareAtLeast(
                 numerator: try container.decode(String.self, forKey: .numerator),
@@ -100,7 +108,7 @@ public enum Rule: Codable, Sendable, Equatable {
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
-                debugDescription: "unknown rule type \(type); known: yes, at_least, share_at_least, none_of"
+                debugDescription: "unknown rule type \(type); known: yes, at_least, at_most, share_at_least, none_of"
             )
         }
     }
@@ -116,6 +124,11 @@ public enum Rule: Codable, Sendable, Equatable {
             try container.encode("at_least", forKey: .type)
             try container.encode(field, forKey: .field)
             try container.encode(minimum, forKey: .minimum)
+            try container.encode(label, forKey: .label)
+        case .atMost(let field, let maximum, let label):
+            try container.encode("at_most", forKey: .type)
+            try container.encode(field, forKey: .field)
+            try container.encode(maximum, forKey: .maximum)
             try container.encode(label, forKey: .label)
         case .shareAtLeast(let numerator, let denominator, let percent, let label):
             try container.encode("share_at_least", forKey: .type)
@@ -133,7 +146,7 @@ public enum Rule: Codable, Sendable, Equatable {
     /// The `data` fields the rule reads.
     public var fields: [String] {
         switch self {
-        case .yes(let field, _), .atLeast(let field, _, _), .noneOf(let field, _): [field]
+        case .yes(let field, _), .atLeast(let field, _, _), .atMost(let field, _, _), .noneOf(let field, _): [field]
         case .shareAtLeast(let numerator, let denominator, _, _): [numerator, denominator]
         }
     }

@@ -85,6 +85,13 @@ public enum SubmissionSchema {
                 FieldSpec("policy_implemented", "thực hiện tốt chủ trương, chính sách về an ninh, trật tự", .boolean),
                 FieldSpec(
                     "security_incidents", "các vụ việc về an ninh đã xảy ra", .codes(allowed: securityIncidentCodes)),
+                FieldSpec("plan_issued_q1", "kế hoạch thực hiện ban hành trong quý I", .boolean),
+                FieldSpec("effective_models", "số mô hình phong trào hoạt động hiệu quả", .count),
+                FieldSpec("police_disciplined", "số cán bộ công an xã bị xử lý kỷ luật", .count),
+                FieldSpec("staff_total", "tổng số cán bộ, công chức, người lao động", .count),
+                FieldSpec("staff_briefed", "số cán bộ, người lao động được phổ biến nội quy, quy chế", .count),
+                FieldSpec("parents_board_coordination", "phối hợp với ban đại diện cha mẹ học sinh", .boolean),
+                FieldSpec("school_violence_cases", "số vụ bạo lực học đường", .count),
                 FieldSpec("note", "ghi chú", .text(maxLength: 4000)),
             ]
         }

@@ -338,6 +338,14 @@ public struct SubmissionValidator: Sendable {
                     field: "data.households_registered", code: .invalidValue,
                     message: "Số hộ đăng ký (\(registered)) lớn hơn tổng số hộ (\(total))."))
         }
+        if kind == .selfAssessment, let total = data["staff_total"]?.integer,
+            let briefed = data["staff_briefed"]?.integer, briefed > total
+        {
+            problems.append(
+                Problem(
+                    field: "data.staff_briefed", code: .invalidValue,
+                    message: "Số người được phổ biến (\(briefed)) lớn hơn tổng số cán bộ, người lao động (\(total))."))
+        }
     }
 
     /// Most problems one rejection lists, so a small body cannot make a huge answer.

@@ -35,10 +35,10 @@ struct CriteriaCatalogTests {
     }
 
     @Test(
-        "the data directory's catalog has no set for other units, other kinds, or years before the circular applied",
+        "the data directory's catalog has no set for other kinds, or years before the circular applied",
         arguments: [
-            (UnitKind.commune, SubmissionKind.selfAssessment, 2025),
-            (.ward, .selfAssessment, 2025),
+            (UnitKind.district, SubmissionKind.selfAssessment, 2025),
+            (.ward, .yearlyReport, 2025),
             (.residentialArea, .yearlyReport, 2025),
             (.residentialArea, .registrationPlan, 2025),
             (.residentialArea, .selfAssessment, 2021),
