@@ -329,24 +329,26 @@ public struct SubmissionValidator: Sendable {
                 }
             }
         }
-        // Cross-field rule: registered households cannot exceed all households.
-        if kind == .selfAssessment, let total = data["households_total"]?.integer,
-            let registered = data["households_registered"]?.integer, registered > total
-        {
+        // Cross-field rules: a part cannot exceed its whole.
+        guard kind == .selfAssessment else { return }
+        for (part, whole) in Self.partsOfWholes {
+            guard let partValue = data[part]?.integer, let wholeValue = data[whole]?.integer, partValue > wholeValue,
+                let partSpec = specs.first(where: { $0.name == part }),
+                let wholeSpec = specs.first(where: { $0.name == whole })
+            else { continue }
             problems.append(
                 Problem(
-                    field: "data.households_registered", code: .invalidValue,
-                    message: "Số hộ đăng ký (\(registered)) lớn hơn tổng số hộ (\(total))."))
-        }
-        if kind == .selfAssessment, let total = data["staff_total"]?.integer,
-            let briefed = data["staff_briefed"]?.integer, briefed > total
-        {
-            problems.append(
-                Problem(
-                    field: "data.staff_briefed", code: .invalidValue,
-                    message: "Số người được phổ biến (\(briefed)) lớn hơn tổng số cán bộ, người lao động (\(total))."))
+                    field: "data.\(part)", code: .invalidValue,
+                    message:
+                        "\(partSpec.label.capitalizedFirst) (\(partValue)) lớn hơn \(wholeSpec.label) (\(wholeValue)).")
+            )
         }
     }
+
+    /// Count fields that are part of another: registered households of all households, and so on.
+    private static let partsOfWholes = [
+        ("households_registered", "households_total"), ("staff_briefed", "staff_total"),
+    ]
 
     /// Most problems one rejection lists, so a small body cannot make a huge answer.
     public static let maximumProblems = 50
@@ -382,4 +384,9 @@ public struct Rejection: Error, Codable, Sendable, Equatable {
         case submissionID = "submission_id"
         case problems
     }
+}
+
+extension String {
+    /// The string with its first letter in upper case ("số hộ" → "Số hộ").
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
