@@ -141,27 +141,35 @@ struct EventSubscriberTests {
         }
     }
 
+    /// A producer with 3 events applied by a subscriber, then replaced on the same id and endpoints by
+    /// one with a new store holding `newEvents`: returns the subscriber's store once it applied `expected` events.
+    static func replaceStore(newEvents: Int, expected: Int, _ harness: TestHarness) throws -> DatabasePool {
+        let producer = try harness.startProducer("intake-1")
+        try producer.append(3)
+        let store = try harness.subscriberStore("subscriber.sqlite")
+        _ = try harness.startSubscriber(store, sources: [producer.source])
+        try waitForApplied(store, 3)
+
+        try producer.finish()
+        // Same id and endpoints, a new store: its log starts again at 1.
+        let fresh = try harness.producerStore("intake-1-replaced.sqlite")
+        var replaced: ProducerThread?
+        eventually {
+            replaced = try? harness.startProducer("intake-1", database: fresh, endpoints: producer.source)
+            return replaced != nil
+        }
+        try #require(replaced).append(newEvents)
+        let caughtUp = try eventually {
+            try checkpoint(store) == UInt64(newEvents) && sequences(store).count == expected
+        }
+        #expect(caughtUp)
+        return store
+    }
+
     @Test("a producer whose store was replaced (new epoch) is applied afresh from its new log's start")
     func replacedStore_newEpochAppliedFromStart() throws {
         try withHarness { harness in
-            let producer = try harness.startProducer("intake-1")
-            try producer.append(3)
-            let store = try harness.subscriberStore("subscriber.sqlite")
-            _ = try harness.startSubscriber(store, sources: [producer.source])
-            try Self.waitForApplied(store, 3)
-
-            try producer.finish()
-            // Same id and endpoints, a new store: its log starts again at 1.
-            let fresh = try harness.producerStore("intake-1-replaced.sqlite")
-            var replaced: ProducerThread?
-            eventually {
-                replaced = try? harness.startProducer("intake-1", database: fresh, endpoints: producer.source)
-                return replaced != nil
-            }
-            try #require(replaced).append(2)
-
-            let caughtUp = try eventually { try Self.checkpoint(store) == 2 && Self.sequences(store).count == 5 }
-            #expect(caughtUp)
+            let store = try Self.replaceStore(newEvents: 2, expected: 5, harness)
             #expect(try Self.sequences(store) == [1, 2, 3, 1, 2])
             #expect(
                 !harness.logs.entries("producer's log was replaced (new epoch); applying the new log from its start")
@@ -172,23 +180,7 @@ struct EventSubscriberTests {
     @Test("a replaced store whose new log is already longer is noticed by its heartbeat's epoch")
     func replacedStore_longerNewLog() throws {
         try withHarness { harness in
-            let producer = try harness.startProducer("intake-1")
-            try producer.append(3)
-            let store = try harness.subscriberStore("subscriber.sqlite")
-            _ = try harness.startSubscriber(store, sources: [producer.source])
-            try Self.waitForApplied(store, 3)
-
-            try producer.finish()
-            let fresh = try harness.producerStore("intake-1-replaced.sqlite")
-            var replaced: ProducerThread?
-            eventually {
-                replaced = try? harness.startProducer("intake-1", database: fresh, endpoints: producer.source)
-                return replaced != nil
-            }
-            try #require(replaced).append(5)
-
-            let caughtUp = try eventually { try Self.checkpoint(store) == 5 && Self.sequences(store).count == 8 }
-            #expect(caughtUp)
+            let store = try Self.replaceStore(newEvents: 5, expected: 8, harness)
             #expect(try Self.sequences(store) == [1, 2, 3, 1, 2, 3, 4, 5], "the new log is applied whole, from 1")
         }
     }
