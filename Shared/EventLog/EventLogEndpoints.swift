@@ -38,9 +38,11 @@ public final class EventLogEndpoints {
         try publisher.set([.linger(milliseconds: 1000), .sendHighWaterMark(100_000)])
         try publisher.bind(publish)
         replayRouter = try context.socket(.router)
-        // A few batches queued per peer at most: a peer that does not read gets nothing more, and retries.
+        // A bounded queue per peer (a peer that does not read gets nothing more, and retries). Not much
+        // smaller: libzmq returns a pipe's credit in batches of half its high-water mark, so a tiny one
+        // drops replies even to a peer that reads each before asking again.
         try replayRouter.set([
-            .linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .routerMandatory(false), .sendHighWaterMark(8),
+            .linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .routerMandatory(false), .sendHighWaterMark(64),
         ])
         replayRouter.maximumFrames = 16
         try replayRouter.bind(replay)
