@@ -24,7 +24,7 @@ public final class SubscriberNode {
         subscriber = try EventSubscriber(
             context: context, database: database, sources: sources, applier: applier, logger: logger)
         queries = try context.socket(.router)
-        try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .sendHighWaterMark(100)])
+        try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .sendHighWaterMark(1000)])
         queries.maximumFrames = 16
         try queries.bind(queryEndpoint)
         self.queryEndpoint = try queries.lastEndpoint()
