@@ -27,7 +27,7 @@ public struct LoopService: Service {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     let thread = Thread {
-                        // Foundation on Linux applies a name only from inside the thread.
+                        // A name for debuggers (best effort: Foundation on Linux applies it only from inside).
                         Thread.current.name = name
                         do {
                             try body(stop)

