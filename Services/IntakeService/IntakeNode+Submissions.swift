@@ -66,10 +66,7 @@ extension IntakeNode {
                 ])
             try commit(batch)
         }
-        for query in queries {
-            let answer = query.envelope.type == .status ? try status(query.envelope) : try stats(query.envelope)
-            try reply(query.replyFrames(answer))
-        }
+        for query in queries { try reply(query.replyFrames(answer(query.envelope))) }
     }
 
     /// Sends a reply; a peer that has gone is not an error for the node.
@@ -261,21 +258,31 @@ extension IntakeNode {
         return a.withoutNullMembers == b.withoutNullMembers
     }
 
-    func status(_ request: Envelope) throws -> Envelope {
+    /// Answers a `status` or `stats` request; any failure becomes an `error` reply, never a stop.
+    func answer(_ request: Envelope) -> Envelope {
         do {
-            let query = try JSONCoding.decode(StatusRequest.self, from: request.body)
-            guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else {
-                throw WireError(.notFound, "no submission \(query.submissionID) at intake node \(configuration.nodeID)")
-            }
-            let status = SubmissionStatus(
-                state: stored.evaluatedAt == nil ? .accepted : .evaluated,
-                receipt: stored.receipt(node: configuration.nodeID),
-                replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
-            )
-            return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
+            return request.type == .status ? try status(request) : try stats(request)
         } catch let error as WireError {
             return .error(error, correlation: request.correlation)
+        } catch {
+            logger.error("query failed", metadata: ["type": "\(request.type)", "error": "\(error)"])
+            return .error(
+                WireError(.internalError, "the store could not be read; try again"), correlation: request.correlation)
         }
+    }
+
+    func status(_ request: Envelope) throws -> Envelope {
+        let query = try JSONCoding.decode(StatusRequest.self, from: request.body)
+        guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else {
+            let shown = query.submissionID.count > 60 ? String(query.submissionID.prefix(60)) + "…" : query.submissionID
+            throw WireError(.notFound, "no submission \(shown) at intake node \(configuration.nodeID)")
+        }
+        let status = SubmissionStatus(
+            state: stored.evaluatedAt == nil ? .accepted : .evaluated,
+            receipt: stored.receipt(node: configuration.nodeID),
+            replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
+        )
+        return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
     }
 
     func stats(_ request: Envelope) throws -> Envelope {

@@ -74,16 +74,13 @@ public struct WorkDispatcher: Sendable {
         }
     }
 
-    /// A worker said `ready`: it (re)joins, able to hold `credit` leases at once. Returns whether it is new here.
-    @discardableResult
-    public mutating func ready(peer: Peer, worker: String, credit: Int, now: ContinuousClock.Instant) -> Bool {
-        let isNew = workers[peer] == nil
+    /// A worker said `ready`: it (re)joins, able to hold `credit` leases at once.
+    public mutating func ready(peer: Peer, worker: String, credit: Int, now: ContinuousClock.Instant) {
         let holding = workers[peer]?.holding ?? 0
         workers[peer] = Worker(
             id: worker, credit: min(max(0, credit), Self.maximumCredit), holding: holding,
             expiry: now.advanced(by: workerTimeout)
         )
-        return isNew
     }
 
     /// The live connection of the worker with this id, if any.
