@@ -50,10 +50,7 @@ struct BenchCommand: ParsableCommand {
             cluster = started
             let node = try started.startIntake()
             for index in 1...workers { _ = try started.startWorker(id: "bench-worker-\(index)", intake: node) }
-            if subscribers {
-                _ = try started.startSubscriber("antq-reporting", name: "reporting", following: [node])
-                _ = try started.startSubscriber("antq-notification", name: "notification", following: [node])
-            }
+            if subscribers { _ = try started.startSubscribers(following: [node]) }
             endpoint = node.endpoints["submissions"] ?? ""
             print("services started under \(root.path)")
         }

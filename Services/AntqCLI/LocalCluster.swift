@@ -171,6 +171,18 @@ public final class LocalCluster {
         return service
     }
 
+    /// Starts reporting and notification following `intakes`.
+    public func startSubscribers(
+        following intakes: [ManagedService]
+    ) throws -> (
+        reporting: ManagedService, notification: ManagedService
+    ) {
+        (
+            try startSubscriber("antq-reporting", name: "reporting", following: intakes),
+            try startSubscriber("antq-notification", name: "notification", following: intakes)
+        )
+    }
+
     /// Stops every service still running (SIGTERM, then SIGKILL after the timeout).
     public func stopAll() {
         for service in services.reversed() { _ = try? service.terminate(timeout: .seconds(15)) }

@@ -30,6 +30,20 @@ struct EventSubscriberTests {
         #expect(reached, "applied \(applied) of \(producer), waited for \(count)")
     }
 
+    /// A producer with `events` events and a subscriber that has applied them all.
+    static func following(
+        _ events: Int, _ harness: TestHarness
+    ) throws -> (
+        producer: ProducerThread, store: DatabasePool, subscriber: SubscriberThread
+    ) {
+        let producer = try harness.startProducer("intake-1")
+        try producer.append(events)
+        let store = try harness.subscriberStore("subscriber.sqlite")
+        let subscriber = try harness.startSubscriber(store, sources: [producer.source])
+        try waitForApplied(store, events)
+        return (producer, store, subscriber)
+    }
+
     // MARK: - Exactly once, in order
 
     @Test("a new subscriber replays the log, then applies live events: every event once, in order")
@@ -62,11 +76,7 @@ struct EventSubscriberTests {
     @Test("a restarted subscriber catches up from its checkpoint by replay, without applying anything twice")
     func restart_catchesUpWithoutDuplicates() throws {
         try withHarness { harness in
-            let producer = try harness.startProducer("intake-1")
-            try producer.append(4)
-            let store = try harness.subscriberStore("subscriber.sqlite")
-            let first = try harness.startSubscriber(store, sources: [producer.source])
-            try Self.waitForApplied(store, 4)
+            let (producer, store, first) = try Self.following(4, harness)
             #expect(try first.finish().appliedCount == 4)
 
             // Published while nobody listens: only the replay can bring them.
@@ -88,11 +98,7 @@ struct EventSubscriberTests {
     @Test("a gap in the live stream is detected and filled by replay")
     func gap_detectedAndReplayed() throws {
         try withHarness { harness in
-            let producer = try harness.startProducer("intake-1")
-            try producer.append(3)
-            let store = try harness.subscriberStore("subscriber.sqlite")
-            let subscriber = try harness.startSubscriber(store, sources: [producer.source])
-            try Self.waitForApplied(store, 3)
+            let (producer, store, subscriber) = try Self.following(3, harness)
 
             // One live event first, so the subscription is known to be up.
             try producer.appendAndPublish(1)
@@ -116,11 +122,7 @@ struct EventSubscriberTests {
     @Test("a producer restarted on the same endpoints is caught up through its heartbeat")
     func producerRestart_heartbeatCatchUp() throws {
         try withHarness { harness in
-            let producer = try harness.startProducer("intake-1")
-            try producer.append(2)
-            let store = try harness.subscriberStore("subscriber.sqlite")
-            _ = try harness.startSubscriber(store, sources: [producer.source])
-            try Self.waitForApplied(store, 2)
+            let (producer, store, _) = try Self.following(2, harness)
 
             try producer.finish()
             try producer.append(2)  // committed while the endpoints were down, so never published
@@ -144,11 +146,7 @@ struct EventSubscriberTests {
     /// A producer with 3 events applied by a subscriber, then replaced on the same id and endpoints by
     /// one with a new store holding `newEvents`: returns the subscriber's store once it applied `expected` events.
     static func replaceStore(newEvents: Int, expected: Int, _ harness: TestHarness) throws -> DatabasePool {
-        let producer = try harness.startProducer("intake-1")
-        try producer.append(3)
-        let store = try harness.subscriberStore("subscriber.sqlite")
-        _ = try harness.startSubscriber(store, sources: [producer.source])
-        try waitForApplied(store, 3)
+        let (producer, store, _) = try Self.following(3, harness)
 
         try producer.finish()
         // Same id and endpoints, a new store: its log starts again at 1.

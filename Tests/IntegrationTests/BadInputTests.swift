@@ -46,9 +46,7 @@ struct BadInputTests {
         let system = try TestSystem("badinput")
         let intake = try system.cluster.startIntake()
         _ = try system.cluster.startWorker(id: "worker-1", intake: intake)
-        let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber(
-            "antq-notification", name: "notification", following: [intake])
+        let (reporting, notification) = try system.cluster.startSubscribers(following: [intake])
         let context = system.context
         let submissions = try #require(intake.endpoints["submissions"])
 

@@ -40,9 +40,7 @@ struct CrashTests {
         let intake = try system.cluster.startIntake(extra: ["--lease-seconds", "5"])
         let worker1 = try system.cluster.startWorker(id: "worker-1", intake: intake)
         let worker2 = try system.cluster.startWorker(id: "worker-2", intake: intake)
-        let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber(
-            "antq-notification", name: "notification", following: [intake])
+        let (reporting, notification) = try system.cluster.startSubscribers(following: [intake])
         let bodies = system.bodies(5000, tag: "it-crash")
         let sender = Sender(
             endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)
@@ -99,9 +97,7 @@ struct CrashTests {
         let system = try TestSystem("sigterm")
         let intake = try system.cluster.startIntake()
         let worker = try system.cluster.startWorker(id: "worker-1", intake: intake)
-        let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber(
-            "antq-notification", name: "notification", following: [intake])
+        let (reporting, notification) = try system.cluster.startSubscribers(following: [intake])
         let bodies = system.bodies(3000, tag: "it-sigterm")
         let sender = Sender(
             endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)

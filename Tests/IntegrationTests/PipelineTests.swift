@@ -12,9 +12,7 @@ struct PipelineTests {
         let system = try TestSystem("pipeline")
         let intake = try system.cluster.startIntake()
         let workers = try (1...2).map { try system.cluster.startWorker(id: "worker-\($0)", intake: intake) }
-        let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let notification = try system.cluster.startSubscriber(
-            "antq-notification", name: "notification", following: [intake])
+        let (reporting, notification) = try system.cluster.startSubscribers(following: [intake])
 
         let bodies = system.bodies(1000, tag: "it-pipeline")
         let client = try system.client(intake, "submissions")
