@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AntqCLI", "Client", "Models", "ZeroMQ"],
+            dependencies: ["AntqCLI", "Client", "Criteria", "Models", "ZeroMQ"],
             path: "Tests/IntegrationTests",
             swiftSettings: swiftSettings
         ),

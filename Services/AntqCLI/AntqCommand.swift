@@ -1,4 +1,7 @@
 import ArgumentParser
+import Client
+import Models
+import ZeroMQ
 
 /// The `antq` command line: submit, follow and read what the services hold.
 public struct AntqCommand: ParsableCommand {
@@ -8,6 +11,7 @@ public struct AntqCommand: ParsableCommand {
             "Client for the ANTQ movement services: submit reports, check status, read inboxes and reports, benchmark.",
         subcommands: [
             SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, CheckCommand.self,
+            ExplainCommand.self, ReevaluateCommand.self, ReviewCommand.self, AuditCommand.self,
             GenerateCommand.self,
             BenchCommand.self,
         ]
@@ -27,4 +31,15 @@ struct ClientOptions: ParsableArguments {
         guard timeout > 0 else { throw ValidationError("Please give a --timeout above 0 seconds.") }
         guard tries > 0 else { throw ValidationError("Please give --tries of at least 1.") }
     }
+
+    /// A client of `endpoint` that waits and retries as these flags say (zguide "Lazy Pirate").
+    func connect(_ endpoint: String) throws -> RequestClient {
+        try RequestClient(context: try Context(), endpoint: endpoint, timeout: timeoutDuration, tries: tries)
+    }
+}
+
+/// Refuses a `period` argument that is not `YYYY`, `YYYY-H1` or `YYYY-H2`.
+func validatePeriod(_ period: String?) throws {
+    guard let period, Period(period) == nil else { return }
+    throw ValidationError("\(period) is not a period: use YYYY or YYYY-H1 / YYYY-H2.")
 }

@@ -2,20 +2,26 @@ import Models
 
 /// The consolidated report as a text table, in Vietnamese.
 enum ReportTable {
+    /// The classification levels of Decision 510/QĐ-BCA-V05, as the criteria files name them.
+    static let levelColumns = [
+        (id: "xuat_sac", name: "Xuất sắc"), (id: "kha", name: "Khá"), (id: "trung_binh", name: "Trung bình"),
+        (id: "yeu", name: "Yếu"),
+    ]
+
     static func render(_ report: Report) -> String {
-        let header = ["Khu vực", "Loại đơn vị", "Đã nhận", "Đã đánh giá", "Đạt", "Chưa đạt", "Không áp dụng"]
-        var rows = report.rows.map { row in
+        let header =
             [
-                row.areaName, row.unitKind.vietnameseName, "\(row.received)", "\(row.evaluated)", "\(row.passed)",
-                "\(row.failed)", "\(row.notApplicable)",
-            ]
+                "Khu vực", "Loại đơn vị", "Đã nhận", "Đã đánh giá", "An toàn", "Chưa đạt", "Không áp dụng",
+            ] + levelColumns.map(\.name) + ["Điển hình"]
+        func counts(_ row: ReportRow) -> [Int] {
+            [row.received, row.evaluated, row.passed, row.failed, row.notApplicable]
+                + levelColumns.map { row.levels[$0.id] ?? 0 } + [row.modelUnits]
         }
-        let total = report.rows.reduce(into: [0, 0, 0, 0, 0]) { sums, row in
-            sums[0] += row.received
-            sums[1] += row.evaluated
-            sums[2] += row.passed
-            sums[3] += row.failed
-            sums[4] += row.notApplicable
+        var rows = report.rows.map { row in
+            [row.areaName, row.unitKind.vietnameseName] + counts(row).map(String.init)
+        }
+        let total = report.rows.reduce(into: Array(repeating: 0, count: header.count - 2)) { sums, row in
+            for (index, count) in counts(row).enumerated() { sums[index] += count }
         }
         rows.append(["Tổng cộng", ""] + total.map(String.init))
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

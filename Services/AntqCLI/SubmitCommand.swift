@@ -19,8 +19,7 @@ struct SubmitCommand: ParsableCommand {
         let files = try Self.expand(paths)
         guard !files.isEmpty else { throw ValidationError("No .json files found in \(paths.joined(separator: ", ")).") }
         let bodies = try files.map { [UInt8](try Data(contentsOf: $0)) }
-        let requester = try RequestClient(
-            context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try client.connect(intake)
         var bar = ProgressBar(total: bodies.count, label: "Đang gửi")
         let (outcomes, _) = try requester.submitAll(bodies, window: window) { bar.update($0) }
         var accepted = 0
@@ -77,8 +76,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() throws {
-        let requester = try RequestClient(
-            context: try Context(), endpoint: intake, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try client.connect(intake)
         let reply = try requester.request(.status, body: JSONCoding.encode(StatusRequest(submissionID: submissionID)))
         if json {
             print(String(decoding: reply.body, as: UTF8.self))
@@ -107,8 +105,7 @@ struct InboxCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() throws {
-        let requester = try RequestClient(
-            context: try Context(), endpoint: notification, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try client.connect(notification)
         let reply = try requester.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit)))
         if json {
             print(String(decoding: reply.body, as: UTF8.self))
@@ -132,15 +129,10 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print the JSON answer.") var json = false
     @OptionGroup var client: ClientOptions
 
-    func validate() throws {
-        guard Period(period) != nil else {
-            throw ValidationError("\(period) is not a period: use YYYY or YYYY-H1 / YYYY-H2.")
-        }
-    }
+    func validate() throws { try validatePeriod(period) }
 
     func run() throws {
-        let requester = try RequestClient(
-            context: try Context(), endpoint: reporting, timeout: client.timeoutDuration, tries: client.tries)
+        let requester = try client.connect(reporting)
         let reply = try requester.request(.report, body: JSONCoding.encode(ReportRequest(period: period)))
         if json {
             print(String(decoding: reply.body, as: UTF8.self))

@@ -127,6 +127,8 @@ final class EvaluationWorker {
         let leaseID: Frame
         let facts: SubmissionFacts
         let body: [UInt8]
+        /// A re-evaluation: the `id@version` of the one set to judge under.
+        let criteriaSet: String?
     }
 
     private func receiveLeases(_ socket: Socket) throws {
@@ -148,7 +150,8 @@ final class EvaluationWorker {
                     logger.warning("malformed lease from intake")
                     continue
                 }
-                batch.append(Work(leaseID: message.correlation, facts: facts, body: body))
+                let criteriaSet = message.attachments.dropFirst().first.map { String(decoding: $0, as: UTF8.self) }
+                batch.append(Work(leaseID: message.correlation, facts: facts, body: body, criteriaSet: criteriaSet))
             case .heartbeat:
                 break
             case .disconnect:
@@ -172,22 +175,35 @@ final class EvaluationWorker {
         try database.write { db in
             newEvents = []
             for work in batch {
-                let evaluation = evaluator.evaluate(work.facts, body: work.body, at: time)
-                let reference = evaluation.criteriaSet ?? ""
-                let done =
-                    try Bool.fetchOne(
-                        db.cachedStatement(
-                            sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?"),
-                        arguments: [work.facts.key, reference]
-                    ) ?? false
-                // Evaluation is idempotent per submission and criteria set: a lease seen again is only re-acknowledged.
-                guard !done else { continue }
-                let body = evaluation.jsonBytes
-                try db.cachedStatement(
-                    sql:
-                        "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)"
-                ).execute(arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time])
-                newEvents.append(try log.append(.submissionEvaluated, body: body, recordedAt: time, in: db))
+                var named: CriteriaSet?
+                if let reference = work.criteriaSet {
+                    // A set this worker does not have cannot be judged here: say so, and acknowledge
+                    // (another worker with the same data would not know it either).
+                    guard let set = configuration.catalog.set(reference: reference) else {
+                        logger.error(
+                            "re-evaluation under a criteria set this worker does not have; skipped",
+                            metadata: ["criteria_set": "\(reference)", "submission": "\(work.facts.key)"])
+                        continue
+                    }
+                    named = set
+                }
+                for evaluation in evaluator.evaluate(work.facts, body: work.body, at: time, under: named) {
+                    let reference = evaluation.criteriaSet ?? ""
+                    let done =
+                        try Bool.fetchOne(
+                            db.cachedStatement(
+                                sql: "SELECT 1 FROM evaluation WHERE submission_key = ? AND criteria_set = ?"),
+                            arguments: [work.facts.key, reference]
+                        ) ?? false
+                    // Idempotent per submission and criteria set: a lease seen again is only re-acknowledged.
+                    guard !done else { continue }
+                    let body = evaluation.jsonBytes
+                    try db.cachedStatement(
+                        sql:
+                            "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)"
+                    ).execute(arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time])
+                    newEvents.append(try log.append(.submissionEvaluated, body: body, recordedAt: time, in: db))
+                }
             }
         }
         for work in batch {

@@ -44,12 +44,13 @@ extension IntakeNode {
             switch request.envelope.type {
             case .submit:
                 batch.append(Pending(request: request, outcome: validator.validate(request.envelope.body)))
-            case .status, .stats:
+            case .status, .stats, .reevaluate, .review, .audit:
                 queries.append(request)
             default:
                 let error = WireError(
                     .unknownType,
-                    "the submissions endpoint answers submit, status and stats, not \(request.envelope.type)")
+                    "the submissions endpoint answers submit, status, stats, review, audit and reevaluate, not \(request.envelope.type)"
+                )
                 logger.info("unknown request type", metadata: ["type": "\(request.envelope.type)"])
                 try reply(
                     request.replyFrames(
@@ -144,7 +145,7 @@ extension IntakeNode {
                 "commit_ms": "\((committed - started).milliseconds)",
             ])
         for item in accepted where payloads.count < Self.maximumCachedPayloads {
-            payloads[item.id] = (item.facts, item.body)
+            payloads[item.id] = IntakeStore.LeasePayload(facts: item.facts, body: item.body)
         }
         acceptedCount += accepted.count
         dispatcher.enqueue(accepted.map(\.id))
@@ -168,14 +169,18 @@ extension IntakeNode {
             }
             return .refused(
                 Rejection(
-                    submissionID: submission.submissionID,
-                    problems: [
-                        Problem(
-                            field: "submission_id", code: .conflict,
-                            message:
-                                "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
-                        )
-                    ]))
+                    submissionID: submission.submissionID, field: "submission_id", code: .conflict,
+                    message:
+                        "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
+                ))
+        }
+        if let (by, at) = try store.lock(unit: submission.unit, year: submission.period.year, db) {
+            return .refused(
+                Rejection(
+                    submissionID: submission.submissionID, field: "period", code: .periodLocked,
+                    message:
+                        "Năm \(submission.period.year) của đơn vị \(submission.unit) đã được \(by) ký xác nhận lúc \(at); không nhận báo cáo mới hay bản thay thế cho đến khi đơn vị cấp trên mở khóa."
+                ))
         }
         var version = 1
         var rootID = submission.submissionID
@@ -183,13 +188,8 @@ extension IntakeNode {
             guard let replaced = try store.find(replacedID, db) else {
                 return .refused(
                     Rejection(
-                        submissionID: submission.submissionID,
-                        problems: [
-                            Problem(
-                                field: "replaces", code: .replacedNotFound,
-                                message: "Không tìm thấy báo cáo “\(replacedID)” cần thay thế tại điểm tiếp nhận này."
-                            )
-                        ]))
+                        submissionID: submission.submissionID, field: "replaces", code: .replacedNotFound,
+                        message: "Không tìm thấy báo cáo “\(replacedID)” cần thay thế tại điểm tiếp nhận này."))
             }
             var problems: [Problem] = []
             if replaced.unit != submission.unit || replaced.kind != submission.kind
@@ -261,7 +261,13 @@ extension IntakeNode {
     /// Answers a `status` or `stats` request; any failure becomes an `error` reply, never a stop.
     func answer(_ request: Envelope) -> Envelope {
         do {
-            return request.type == .status ? try status(request) : try stats(request)
+            switch request.type {
+            case .status: return try status(request)
+            case .reevaluate: return try reevaluate(request)
+            case .review: return try review(request)
+            case .audit: return try audit(request)
+            default: return try stats(request)
+            }
         } catch let error as WireError {
             return .error(error, correlation: request.correlation)
         } catch {
@@ -280,7 +286,8 @@ extension IntakeNode {
         let status = SubmissionStatus(
             state: stored.evaluatedAt == nil ? .accepted : .evaluated,
             receipt: stored.receipt(node: configuration.nodeID),
-            replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt
+            replacedBy: stored.replacedBy, evaluatedAt: stored.evaluatedAt, review: stored.reviewState,
+            reviewReason: stored.reviewReason
         )
         return Envelope(type: .statusReply, correlation: request.correlation, body: JSONCoding.encode(status))
     }

@@ -132,12 +132,18 @@ extension IntakeNode {
         try events.publish(newEvents)
     }
 
-    /// Marks acknowledged submissions evaluated, in the caller's transaction; returns how many changed.
+    /// Marks acknowledged submissions evaluated (and re-evaluation jobs done), in the caller's
+    /// transaction; returns how many submissions changed.
     func markEvaluated(_ ids: [Int64], at time: String, _ db: Database) throws -> Int {
         let statement = try db.cachedStatement(
             sql: "UPDATE submission SET evaluated_at = ? WHERE id = ? AND evaluated_at IS NULL")
+        let job = try db.cachedStatement(sql: "UPDATE reevaluation SET done_at = ? WHERE id = ? AND done_at IS NULL")
         var marked = 0
         for id in ids {
+            if id < 0 {
+                try job.execute(arguments: [time, -id])
+                continue
+            }
             try statement.execute(arguments: [time, id])
             marked += db.changesCount
         }
@@ -182,9 +188,10 @@ extension IntakeNode {
                 dispatcher.undeliverable(lease)
                 continue
             }
+            // A re-evaluation names its set in a second attachment.
             let envelope = Envelope(
                 type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts,
-                attachments: [payload.body])
+                attachments: [payload.body] + (payload.criteriaSet.map { [Array($0.utf8)] } ?? []))
             // A full pipe or a gone worker: the lease goes back to the queue rather than wait for its deadline.
             if !(try sendToWorker([identity] + envelope.frames)) { dispatcher.undeliverable(lease) }
         }

@@ -31,7 +31,7 @@ final class IntakeNode {
     var nextPeerNumber = 0
     /// Lease payloads of recently accepted submissions, so leasing them needs no read; bounded, and
     /// anything not here is read from the store when leased (a backlog with no workers stays on disk).
-    var payloads: [Int64: (facts: [UInt8], body: [UInt8])] = [:]
+    var payloads: [Int64: IntakeStore.LeasePayload] = [:]
     static let maximumCachedPayloads = 20_000
     var announced: [String: WorkerReady] = [:]
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
@@ -78,7 +78,7 @@ final class IntakeNode {
             )
         }
         acceptedCount = accepted
-        evaluatedCount = accepted - unevaluated.count
+        evaluatedCount = accepted - unevaluated.filter { $0 > 0 }.count
         dispatcher.enqueue(unevaluated)
         for row in workers {
             let id: String = row["id"]

@@ -39,8 +39,67 @@ struct IntakeStore {
                     );
                     """)
         }
+        migrator.registerMigration("intake.v2-reevaluation") { db in
+            // A re-evaluation job: a submission version to judge again under a named criteria set.
+            // Leased like a submission, under the negated job id.
+            try db.execute(
+                sql: """
+                    CREATE TABLE reevaluation (
+                        id INTEGER PRIMARY KEY,
+                        submission INTEGER NOT NULL REFERENCES submission (id),
+                        criteria_set TEXT NOT NULL,
+                        requested_at TEXT NOT NULL,
+                        done_at TEXT
+                    );
+                    CREATE INDEX reevaluation_pending ON reevaluation (id) WHERE done_at IS NULL;
+                    CREATE INDEX submission_unit_period ON submission (unit, period);
+                    """)
+        }
+        migrator.registerMigration("intake.v3-review") { db in
+            // Review state per submission version; periods signed off (locked); the audit trail.
+            try db.execute(
+                sql: """
+                    ALTER TABLE submission ADD COLUMN review_state TEXT NOT NULL DEFAULT 'submitted';
+                    ALTER TABLE submission ADD COLUMN review_reason TEXT;
+                    CREATE TABLE period_lock (
+                        unit TEXT NOT NULL,
+                        year INTEGER NOT NULL,
+                        signed_off_by TEXT NOT NULL,
+                        signed_off_at TEXT NOT NULL,
+                        PRIMARY KEY (unit, year)
+                    );
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY,
+                        recorded_at TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        submission_id TEXT,
+                        version INTEGER,
+                        reason TEXT
+                    );
+                    CREATE INDEX audit_unit ON audit (unit, period);
+                    """)
+        }
         EventLog.registerMigrations(in: &migrator)
         return migrator
+    }
+
+    /// Who signed `unit`'s evaluation year `year` off, and when, if it is locked.
+    func lock(unit: String, year: Int, _ db: Database) throws -> (by: String, at: String)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT signed_off_by, signed_off_at FROM period_lock WHERE unit = ? AND year = ?"),
+            arguments: [unit, year]
+        ).map { ($0["signed_off_by"], $0["signed_off_at"]) }
+    }
+
+    /// What a lease carries: the facts, the body as received, and for a re-evaluation the
+    /// `id@version` of the set to judge it under.
+    struct LeasePayload {
+        let facts: [UInt8]
+        let body: [UInt8]
+        var criteriaSet: String? = nil
     }
 
     init(path: String, nodeID: String) throws {
@@ -67,6 +126,8 @@ struct IntakeStore {
         let acceptedAt: String
         let sequence: UInt64
         let evaluatedAt: String?
+        let reviewState: ReviewState
+        let reviewReason: String?
 
         init(row: Row) throws {
             id = row["id"]
@@ -88,6 +149,8 @@ struct IntakeStore {
             acceptedAt = row["accepted_at"]
             sequence = UInt64(row["sequence"] as Int64)
             evaluatedAt = row["evaluated_at"]
+            reviewState = (row["review_state"] as String?).flatMap(ReviewState.init(rawValue:)) ?? .submitted
+            reviewReason = row["review_reason"]
         }
 
         func receipt(node: String) -> Receipt {
@@ -111,24 +174,75 @@ struct IntakeStore {
         .map { try StoredSubmission(row: $0) }
     }
 
-    /// Submissions no worker has acknowledged yet, oldest first.
+    /// Submissions no worker has acknowledged yet, oldest first, then pending re-evaluation jobs
+    /// (as negated ids, their lease ids).
     func unevaluated(_ db: Database) throws -> [Int64] {
         try Int64.fetchAll(db, sql: "SELECT id FROM submission WHERE evaluated_at IS NULL ORDER BY id")
+            + Int64.fetchAll(db, sql: "SELECT -id FROM reevaluation WHERE done_at IS NULL ORDER BY id")
     }
 
-    /// Lease payloads (facts and body) for the given rows.
-    func leasePayloads(_ ids: [Int64], _ db: Database) throws -> [Int64: (facts: [UInt8], body: [UInt8])] {
-        var payloads: [Int64: (facts: [UInt8], body: [UInt8])] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+    /// Lease payloads for the given lease ids: submission rows, or negated re-evaluation job ids.
+    func leasePayloads(_ ids: [Int64], _ db: Database) throws -> [Int64: LeasePayload] {
+        var payloads: [Int64: LeasePayload] = [:]
+        let submissions = ids.filter { $0 > 0 }
+        for chunk in stride(from: 0, to: submissions.count, by: 500).map({
+            Array(submissions[$0..<min($0 + 500, submissions.count)])
+        }) {
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM submission WHERE id IN (\(placeholders))", arguments: StatementArguments(chunk)
             )
             for row in rows {
                 let stored = try StoredSubmission(row: row)
-                payloads[stored.id] = (stored.facts(node: log.producer).jsonBytes, stored.body)
+                payloads[stored.id] = LeasePayload(facts: stored.facts(node: log.producer).jsonBytes, body: stored.body)
             }
         }
+        for job in ids where job < 0 {
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT s.*, r.criteria_set AS reevaluation_set FROM reevaluation r
+                            JOIN submission s ON s.id = r.submission WHERE r.id = ?
+                            """), arguments: [-job])
+            else { continue }
+            let stored = try StoredSubmission(row: row)
+            payloads[job] = LeasePayload(
+                facts: stored.facts(node: log.producer).jsonBytes, body: stored.body,
+                criteriaSet: row["reevaluation_set"])
+        }
         return payloads
+    }
+
+    /// Queues the latest version of every submission `request` selects for re-evaluation under its
+    /// set; returns the new jobs' lease ids.
+    func queueReevaluation(_ request: ReevaluationRequest, at time: String, _ db: Database) throws -> [Int64] {
+        var conditions = [
+            "replaced_by IS NULL",
+            "unit_kind IN (\(request.unitKinds.map { _ in "?" }.joined(separator: ",")))",
+            "kind IN (\(request.submissionKinds.map { _ in "?" }.joined(separator: ",")))",
+            "CAST(substr(period, 1, 4) AS INTEGER) >= ?",
+        ]
+        var arguments: [any DatabaseValueConvertible] =
+            request.unitKinds.map(\.rawValue) + request.submissionKinds.map(\.rawValue) + [request.fromYear]
+        if let toYear = request.toYear {
+            conditions.append("CAST(substr(period, 1, 4) AS INTEGER) <= ?")
+            arguments.append(toYear)
+        }
+        if let period = request.period {
+            conditions.append("period = ?")
+            arguments.append(period)
+        }
+        let ids = try Int64.fetchAll(
+            db, sql: "SELECT id FROM submission WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",
+            arguments: StatementArguments(arguments))
+        var jobs: [Int64] = []
+        for id in ids {
+            try db.cachedStatement(
+                sql: "INSERT INTO reevaluation (submission, criteria_set, requested_at) VALUES (?, ?, ?)"
+            ).execute(arguments: [id, request.criteriaSet, time])
+            jobs.append(-db.lastInsertedRowID)
+        }
+        return jobs
     }
 }

@@ -30,9 +30,22 @@ struct InboxStore: EventApplier {
     }
 
     func apply(_ event: Event, in db: Database) throws {
-        guard event.type == .submissionEvaluated else { return }
-        let evaluation = try Evaluation(body: event.body)
-        let notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
+        let notice: Notice
+        switch event.type {
+        case .submissionEvaluated:
+            let evaluation = try Evaluation(body: event.body)
+            notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
+        case .reviewRecorded:
+            let record: ReviewRecord
+            do { record = try JSONCoding.decode(ReviewRecord.self, from: event.body) } catch {
+                throw WireError(.badRequest, "review.recorded \(event.sequence) of \(event.producer): \(error)")
+            }
+            notice = Self.reviewNotice(
+                record, key: "review:\(event.producer)/\(event.sequence)", unitName: registry?[record.unit]?.name,
+                reviewerName: registry?[record.reviewer]?.name)
+        default:
+            return
+        }
         try db.cachedStatement(
             sql:
                 "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
@@ -47,9 +60,12 @@ struct InboxStore: EventApplier {
             switch evaluation.outcome {
             case .passed: "ĐẠT"
             case .failed: "CHƯA ĐẠT"
+            case .classified:
+                "\(evaluation.levelName?.uppercased() ?? "CHƯA XẾP LOẠI") (\(evaluation.points ?? 0)/\(evaluation.maximumPoints ?? 100) điểm)"
             case .notApplicable: "ĐÃ GHI NHẬN"
             }
-        let title = "Kết quả \(facts.kind.vietnameseName) \(period): \(verdict)"
+        let judged = evaluation.judgement.map { " — \(Self.heading($0))" } ?? ""
+        let title = "Kết quả \(facts.kind.vietnameseName) \(period)\(judged): \(verdict)"
         var lines = [
             "Kính gửi \(unitName ?? facts.unit),",
             "Báo cáo \(facts.kind.vietnameseName) \(period) (mã \(facts.key), lần \(facts.version)) đã được đánh giá.",
@@ -58,15 +74,63 @@ struct InboxStore: EventApplier {
         for criterion in evaluation.criteria {
             lines.append("- \(criterion.criterion): \(criterion.reason)")
         }
-        if evaluation.outcome == .failed {
+        if evaluation.outcome == .failed, evaluation.judgement == .recognition {
             lines.append(
                 "Đơn vị khắc phục các tiêu chí chưa đạt và gửi báo cáo thay thế (trường “replaces”) nếu số liệu đã gửi chưa đúng."
             )
         }
         return Notice(
-            key: "result:\(facts.key)", unit: facts.unit, title: title, body: lines.joined(separator: "\n"),
+            key: Self.resultKey(evaluation), unit: facts.unit, title: title, body: lines.joined(separator: "\n"),
             createdAt: evaluation.evaluatedAt
         )
+    }
+
+    /// The notice of a review step, to the reviewed unit.
+    static func reviewNotice(_ record: ReviewRecord, key: String, unitName: String?, reviewerName: String?) -> Notice {
+        let reviewer = reviewerName ?? record.reviewer
+        let subject =
+            record.submissionID.map { "Báo cáo “\($0)” (lần \(record.version ?? 1)), kỳ \(record.period)" }
+            ?? "Năm \(record.period)"
+        let (title, what, next): (String, String, String?) =
+            switch record.action {
+            case .accept: ("Báo cáo đã được chấp nhận", "đã được \(reviewer) chấp nhận.", nil)
+            case .sendBack:
+                (
+                    "Báo cáo bị trả lại, cần sửa", "đã bị \(reviewer) trả lại.",
+                    "Đơn vị sửa theo lý do trên và gửi bản thay thế (trường “replaces”: “\(record.submissionID ?? "")”)."
+                )
+            case .signOff:
+                (
+                    "Năm \(record.period) đã được ký xác nhận", "đã được \(reviewer) ký xác nhận; kỳ báo cáo đã khóa.",
+                    "Không gửi thêm báo cáo hay bản thay thế của năm \(record.period) trừ khi đơn vị cấp trên mở khóa."
+                )
+            case .unlock:
+                (
+                    "Năm \(record.period) đã được mở khóa", "đã được \(reviewer) mở khóa.",
+                    "Đơn vị có thể gửi bản thay thế; sau đó đơn vị cấp trên xét duyệt và ký xác nhận lại."
+                )
+            }
+        var lines = ["Kính gửi \(unitName ?? record.unit),", "\(subject) \(what)"]
+        if let reason = record.reason { lines.append("Lý do: \(reason)") }
+        if let next { lines.append(next) }
+        return Notice(
+            key: key, unit: record.unit, title: title, body: lines.joined(separator: "\n"), createdAt: record.recordedAt
+        )
+    }
+
+    /// One notice per submission version and criteria set version: `result:<key>` when no set
+    /// applies, `result:<key>:<set>@<version>` otherwise.
+    static func resultKey(_ evaluation: Evaluation) -> String {
+        "result:\(evaluation.submission.key)" + (evaluation.criteriaSet.map { ":\($0)" } ?? "")
+    }
+
+    /// A short Vietnamese heading for each way of judging.
+    static func heading(_ judgement: Judgement) -> String {
+        switch judgement {
+        case .recognition: "An toàn về an ninh, trật tự"
+        case .classification: "Phân loại phong trào"
+        case .modelUnit: "Điển hình"
+        }
     }
 
     static func inbox(unit: String, _ db: Database) throws -> Inbox {

@@ -13,8 +13,20 @@ public enum ReportingService {
             migrator: { ReportStore.migrator }, applier: ReportStore()
         ) { database in
             { request, positions in
+                if request.type == .results {
+                    let query = try JSONCoding.decode(UnitResultsRequest.self, from: request.body)
+                    let bodies = try database.read {
+                        try ReportStore.results(unit: query.unit, period: query.period, $0)
+                    }
+                    var evaluations: [Evaluation] = []
+                    for body in bodies { evaluations.append(try Evaluation(body: body)) }
+                    let results = UnitResults(unit: query.unit, period: query.period, evaluations: evaluations)
+                    return Envelope(
+                        type: .resultsReply, correlation: request.correlation, body: JSONCoding.encode(results))
+                }
                 guard request.type == .report else {
-                    throw WireError(.unknownType, "the reporting endpoint answers report, not \(request.type)")
+                    throw WireError(
+                        .unknownType, "the reporting endpoint answers report and results, not \(request.type)")
                 }
                 let query = try JSONCoding.decode(ReportRequest.self, from: request.body)
                 let report = try database.read {

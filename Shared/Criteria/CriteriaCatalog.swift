@@ -17,6 +17,7 @@ public struct CriteriaCatalog: Sendable {
                 problems.append("criteria set \(set.reference) has criterion id \(criterion.id) twice")
             }
             if set.criteria.isEmpty { problems.append("criteria set \(set.reference) has no criteria") }
+            problems += Self.scoringProblems(set)
             for criterion in set.criteria {
                 for field in criterion.rule.fields {
                     let known = set.submissionKinds.contains { kind in
@@ -30,6 +31,42 @@ public struct CriteriaCatalog: Sendable {
         }
         guard problems.isEmpty else { throw CriteriaError(problems: problems) }
         self.sets = sets
+    }
+
+    /// What is wrong with a set's points and levels: classification sets award points for every
+    /// criterion and name levels highest first down to 0 points; the others have neither.
+    static func scoringProblems(_ set: CriteriaSet) -> [String] {
+        var problems: [String] = []
+        let name = "criteria set \(set.reference)"
+        guard set.judgement == .classification else {
+            if !set.levels.isEmpty {
+                problems.append("\(name) has levels but its judgement is \(set.judgement.rawValue)")
+            }
+            for criterion in set.criteria where criterion.points != nil {
+                problems.append(
+                    "criterion \(criterion.id) of \(set.reference) awards points but the set is not a classification")
+            }
+            return problems
+        }
+        for criterion in set.criteria where (criterion.points ?? 0) <= 0 {
+            problems.append("criterion \(criterion.id) of \(set.reference) needs points above 0 (a classification set)")
+        }
+        if set.levels.isEmpty { problems.append("\(name) is a classification but has no levels") }
+        for (higher, lower) in zip(set.levels, set.levels.dropFirst()) where higher.minimumPoints <= lower.minimumPoints
+        {
+            problems.append(
+                "\(name): level \(higher.id) (\(higher.minimumPoints) points) must need more than \(lower.id) (\(lower.minimumPoints))"
+            )
+        }
+        if let last = set.levels.last, last.minimumPoints != 0 {
+            problems.append("\(name): the lowest level \(last.id) must start at 0 points so every total has a level")
+        }
+        if let first = set.levels.first, first.minimumPoints > set.maximumPoints {
+            problems.append(
+                "\(name): level \(first.id) needs \(first.minimumPoints) points but the criteria award at most \(set.maximumPoints)"
+            )
+        }
+        return problems
     }
 
     /// Loads every `*.json` file of `directory`.
@@ -52,11 +89,30 @@ public struct CriteriaCatalog: Sendable {
 
     /// The newest version of the set that judges this unit kind's submission kind in `year`.
     public func set(for unitKind: UnitKind, _ submissionKind: SubmissionKind, year: Int) -> CriteriaSet? {
-        sets.filter { $0.applies(to: unitKind, submissionKind, year: year) }
-            .max { a, b in
-                a.validFromYear != b.validFromYear
-                    ? a.validFromYear < b.validFromYear : a.versionOrder.lexicographicallyPrecedes(b.versionOrder)
-            }
+        sets(for: unitKind, submissionKind, year: year).first
+    }
+
+    /// Every set that judges this unit kind's submission kind in `year`, the newest version of each
+    /// set id, in a stable order (recognition, classification, model unit; then by id).
+    public func sets(for unitKind: UnitKind, _ submissionKind: SubmissionKind, year: Int) -> [CriteriaSet] {
+        var newest: [String: CriteriaSet] = [:]
+        for set in sets where set.applies(to: unitKind, submissionKind, year: year) {
+            if let other = newest[set.id], !Self.isNewer(set, than: other) { continue }
+            newest[set.id] = set
+        }
+        let order = Judgement.allCases
+        return newest.values.sorted { a, b in
+            a.judgement != b.judgement
+                ? (order.firstIndex(of: a.judgement) ?? 0) < (order.firstIndex(of: b.judgement) ?? 0) : a.id < b.id
+        }
+    }
+
+    /// A set by `id@version`, e.g. to re-evaluate under a named version.
+    public func set(reference: String) -> CriteriaSet? { sets.first { $0.reference == reference } }
+
+    private static func isNewer(_ a: CriteriaSet, than b: CriteriaSet) -> Bool {
+        a.validFromYear != b.validFromYear
+            ? a.validFromYear > b.validFromYear : b.versionOrder.lexicographicallyPrecedes(a.versionOrder)
     }
 }
 

@@ -3,17 +3,47 @@ import Models
 /// Judges a submission's data against a criteria set: pure and deterministic, so a result can be
 /// reproduced from the stored submission and the set version it names.
 public enum CriteriaEngine {
+    /// What a set makes of a unit's data.
+    public struct Judged: Sendable, Equatable {
+        /// `passed`/`failed` for recognition and model-unit sets, `classified` for classification sets.
+        public let outcome: Evaluation.Outcome
+        /// Every criterion's outcome, in the set's order.
+        public let criteria: [CriterionOutcome]
+        /// The total (classification sets only).
+        public let points: Int?
+        /// The level the total reaches (classification sets only).
+        public let level: Level?
+    }
+
+    /// Judges `data` against `set`: every criterion's outcome with its Vietnamese reason; for a
+    /// classification set, the points awarded, the total and its level.
+    public static func judge(_ data: [String: JSONValue], against set: CriteriaSet) -> Judged {
+        let outcomes = set.criteria.map { criterion in
+            let (met, finding) = judge(criterion.rule, data)
+            let citation = "\(set.legalSource), \(criterion.source)"
+            var reason = (met ? "Đạt: " : "Chưa đạt: ") + finding
+            var awarded: Int?
+            if set.judgement == .classification, let points = criterion.points {
+                awarded = met ? points : 0
+                reason += met ? ", được \(points)/\(points) điểm" : ", 0/\(points) điểm"
+            }
+            return CriterionOutcome(
+                criterion: criterion.id, met: met, reason: reason + " (\(citation)).", points: awarded)
+        }
+        guard set.judgement == .classification else {
+            return Judged(
+                outcome: outcomes.allSatisfy(\.met) ? .passed : .failed, criteria: outcomes, points: nil, level: nil)
+        }
+        let total = outcomes.reduce(0) { $0 + ($1.points ?? 0) }
+        return Judged(outcome: .classified, criteria: outcomes, points: total, level: set.level(for: total))
+    }
+
     /// Every criterion's outcome with its Vietnamese reason, and whether all were met.
     public static func evaluate(
         _ data: [String: JSONValue], against set: CriteriaSet
     ) -> (passed: Bool, criteria: [CriterionOutcome]) {
-        let outcomes = set.criteria.map { criterion in
-            let (met, finding) = judge(criterion.rule, data)
-            let citation = "\(set.legalSource), \(criterion.source)"
-            let reason = (met ? "Đạt: " : "Chưa đạt: ") + finding + " (\(citation))."
-            return CriterionOutcome(criterion: criterion.id, met: met, reason: reason)
-        }
-        return (outcomes.allSatisfy(\.met), outcomes)
+        let judged = judge(data, against: set)
+        return (judged.criteria.allSatisfy(\.met), judged.criteria)
     }
 
     /// A one-line Vietnamese summary of a result.
@@ -21,6 +51,17 @@ public enum CriteriaEngine {
         let met = criteria.filter(\.met).count
         let verdict = passed ? "Đạt" : "Chưa đạt"
         return "\(verdict) \(set.title): \(met)/\(criteria.count) tiêu chí đạt (bộ tiêu chí \(set.reference))."
+    }
+
+    /// A one-line Vietnamese summary of what `set` made of a unit's data.
+    public static func summary(_ judged: Judged, set: CriteriaSet) -> String {
+        guard set.judgement == .classification, let points = judged.points else {
+            return summary(passed: judged.outcome == .passed, criteria: judged.criteria, set: set)
+        }
+        let level = judged.level.map { "xếp loại \($0.name)" } ?? "chưa xếp loại"
+        let provisional = set.levelsProvisional ? " (ngưỡng xếp loại tạm thời)" : ""
+        return
+            "\(set.title): \(points)/\(set.maximumPoints) điểm, \(level)\(provisional) (bộ tiêu chí \(set.reference))."
     }
 
     private static func judge(_ rule: Rule, _ data: [String: JSONValue]) -> (Bool, String) {

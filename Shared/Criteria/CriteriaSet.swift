@@ -8,6 +8,8 @@ import Models
 public struct CriteriaSet: Codable, Sendable, Equatable {
     /// Stable id of the set, e.g. `TT124-KDC`.
     public let id: String
+    /// Which of the three ways of judging a unit this set is.
+    public let judgement: Judgement
     /// The set's version; a changed criterion means a new version (compared numerically, part by part).
     public let version: String
     /// Vietnamese title, e.g. "Tiêu chuẩn khu dân cư “An toàn về an ninh, trật tự”".
@@ -23,8 +25,56 @@ public struct CriteriaSet: Codable, Sendable, Equatable {
     public let validToYear: Int?
     /// What is known to be missing or provisional in this transcription of the source.
     public let note: String?
-    /// Every criterion; all must be met.
+    /// Every criterion. Recognition and model-unit sets: all must be met. Classification sets: each
+    /// met criterion awards its points.
     public let criteria: [Criterion]
+    /// Classification sets only: the levels, highest first, each with the fewest points it needs.
+    public let levels: [Level]
+    /// Whether the level cut-offs are a stand-in until the official ones are transcribed.
+    public let levelsProvisional: Bool
+
+    public init(
+        id: String, judgement: Judgement = .recognition, version: String, title: String, legalSource: String,
+        unitKinds: [UnitKind], submissionKinds: [SubmissionKind], validFromYear: Int, validToYear: Int? = nil,
+        note: String? = nil, criteria: [Criterion], levels: [Level] = [], levelsProvisional: Bool = false
+    ) {
+        self.id = id
+        self.judgement = judgement
+        self.version = version
+        self.title = title
+        self.legalSource = legalSource
+        self.unitKinds = unitKinds
+        self.submissionKinds = submissionKinds
+        self.validFromYear = validFromYear
+        self.validToYear = validToYear
+        self.note = note
+        self.criteria = criteria
+        self.levels = levels
+        self.levelsProvisional = levelsProvisional
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        judgement = try container.decodeIfPresent(Judgement.self, forKey: .judgement) ?? .recognition
+        version = try container.decode(String.self, forKey: .version)
+        title = try container.decode(String.self, forKey: .title)
+        legalSource = try container.decode(String.self, forKey: .legalSource)
+        unitKinds = try container.decode([UnitKind].self, forKey: .unitKinds)
+        submissionKinds = try container.decode([SubmissionKind].self, forKey: .submissionKinds)
+        validFromYear = try container.decode(Int.self, forKey: .validFromYear)
+        validToYear = try container.decodeIfPresent(Int.self, forKey: .validToYear)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        criteria = try container.decode([Criterion].self, forKey: .criteria)
+        levels = try container.decodeIfPresent([Level].self, forKey: .levels) ?? []
+        levelsProvisional = try container.decodeIfPresent(Bool.self, forKey: .levelsProvisional) ?? false
+    }
+
+    /// The most points the set awards (classification sets; 0 for the others).
+    public var maximumPoints: Int { criteria.reduce(0) { $0 + ($1.points ?? 0) } }
+
+    /// The level `points` reach: the first whose cut-off they meet.
+    public func level(for points: Int) -> Level? { levels.first { points >= $0.minimumPoints } }
 
     /// Versions compare as numbers, part by part: "10" is newer than "9", "2.1" newer than "2".
     var versionOrder: [Int] { version.split(separator: ".").map { Int($0) ?? 0 } }
@@ -33,7 +83,8 @@ public struct CriteriaSet: Codable, Sendable, Equatable {
     public var reference: String { "\(id)@\(version)" }
 
     enum CodingKeys: String, CodingKey {
-        case id, version, title, note, criteria
+        case id, judgement, version, title, note, criteria, levels
+        case levelsProvisional = "levels_provisional"
         case legalSource = "legal_source"
         case unitKinds = "unit_kinds"
         case submissionKinds = "submission_kinds"
@@ -48,13 +99,48 @@ public struct CriteriaSet: Codable, Sendable, Equatable {
     }
 }
 
+/// A classification level, e.g. "Xuất sắc" from 90 points.
+public struct Level: Codable, Sendable, Equatable {
+    /// Stable code, e.g. `xuat_sac`.
+    public let id: String
+    /// Vietnamese name, e.g. "Xuất sắc".
+    public let name: String
+    /// The fewest points that reach this level.
+    public let minimumPoints: Int
+
+    public init(id: String, name: String, minimumPoints: Int) {
+        self.id = id
+        self.name = name
+        self.minimumPoints = minimumPoints
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case minimumPoints = "min_points"
+    }
+}
+
 /// One criterion: a stable id, the Vietnamese text, where it comes from, and how it is decided.
 public struct Criterion: Codable, Sendable, Equatable {
     public let id: String
     public let text: String
     /// Article or section of the legal source, e.g. "tiêu chí 1".
     public let source: String
+    /// The group it belongs to, e.g. "Nhóm 1. Công tác lãnh đạo, chỉ đạo" (model-unit and
+    /// classification sets).
+    public let group: String?
+    /// Points awarded when met (classification sets only).
+    public let points: Int?
     public let rule: Rule
+
+    public init(id: String, text: String, source: String, group: String? = nil, points: Int? = nil, rule: Rule) {
+        self.id = id
+        self.text = text
+        self.source = source
+        self.group = group
+        self.points = points
+        self.rule = rule
+    }
 }
 
 /// How a criterion is decided from a submission's `data`.

@@ -82,6 +82,15 @@ public struct MessageType: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let statusReply = MessageType(rawValue: "status.reply")
     public static let stats = MessageType(rawValue: "stats")
     public static let statsReply = MessageType(rawValue: "stats.reply")
+    /// A supervisor's review step (``ReviewRequest``); answered `review.reply` or `rejected`.
+    public static let review = MessageType(rawValue: "review")
+    public static let reviewReply = MessageType(rawValue: "review.reply")
+    /// A unit's audit trail of review steps (``AuditRequest``, answered with ``AuditTrail``).
+    public static let audit = MessageType(rawValue: "audit")
+    public static let auditReply = MessageType(rawValue: "audit.reply")
+    /// Judge stored submissions again under a named criteria set version (`antq reevaluate`).
+    public static let reevaluate = MessageType(rawValue: "reevaluate")
+    public static let reevaluateReply = MessageType(rawValue: "reevaluate.reply")
     /// A request that could not be handled at all (bad frames, unknown type, ...).
     public static let error = MessageType(rawValue: "error")
 
@@ -102,6 +111,9 @@ public struct MessageType: RawRepresentable, Sendable, Hashable, CustomStringCon
     // Queries to reporting and notification.
     public static let report = MessageType(rawValue: "report")
     public static let reportReply = MessageType(rawValue: "report.reply")
+    /// A unit's current results of a period, every criteria set (`antq explain`).
+    public static let results = MessageType(rawValue: "results")
+    public static let resultsReply = MessageType(rawValue: "results.reply")
     public static let inbox = MessageType(rawValue: "inbox")
     public static let inboxReply = MessageType(rawValue: "inbox.reply")
 }

@@ -6,6 +6,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
         case passed
         /// At least one criterion not met: "chưa đạt".
         case failed
+        /// A classification set gave points and a level (see ``Evaluation/points``, ``Evaluation/level``).
+        case classified
         /// No criteria set applies to this unit kind and submission kind.
         case notApplicable = "not_applicable"
     }
@@ -13,8 +15,16 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public let submission: SubmissionFacts
     /// `id@version` of the criteria set used, or `nil` when none applies.
     public let criteriaSet: String?
+    /// Which way of judging the set is (`nil` when none applies).
+    public let judgement: Judgement?
     public let outcome: Outcome
     public let criteria: [CriterionOutcome]
+    /// The total and the most a classification set awards.
+    public let points: Int?
+    public let maximumPoints: Int?
+    /// The level the total reaches: its code (e.g. `xuat_sac`) and Vietnamese name.
+    public let level: String?
+    public let levelName: String?
     /// A one-line Vietnamese summary.
     public let summary: String
     public let evaluatedAt: String
@@ -22,21 +32,29 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public let worker: String
 
     public init(
-        submission: SubmissionFacts, criteriaSet: String?, outcome: Outcome, criteria: [CriterionOutcome],
-        summary: String, evaluatedAt: String, worker: String
+        submission: SubmissionFacts, criteriaSet: String?, judgement: Judgement? = nil, outcome: Outcome,
+        criteria: [CriterionOutcome], points: Int? = nil, maximumPoints: Int? = nil, level: String? = nil,
+        levelName: String? = nil, summary: String, evaluatedAt: String, worker: String
     ) {
         self.submission = submission
         self.criteriaSet = criteriaSet
+        self.judgement = judgement
         self.outcome = outcome
         self.criteria = criteria
+        self.points = points
+        self.maximumPoints = maximumPoints
+        self.level = level
+        self.levelName = levelName
         self.summary = summary
         self.evaluatedAt = evaluatedAt
         self.worker = worker
     }
 
     enum CodingKeys: String, CodingKey {
-        case submission, outcome, criteria, summary, worker
+        case submission, judgement, outcome, criteria, points, level, summary, worker
         case criteriaSet = "criteria_set"
+        case maximumPoints = "maximum_points"
+        case levelName = "level_name"
         case evaluatedAt = "evaluated_at"
     }
 }
@@ -47,11 +65,14 @@ public struct CriterionOutcome: Codable, Sendable, Equatable {
     public let met: Bool
     /// Why, citing the numbers and the legal source.
     public let reason: String
+    /// Points awarded (classification sets only).
+    public let points: Int?
 
-    public init(criterion: String, met: Bool, reason: String) {
+    public init(criterion: String, met: Bool, reason: String, points: Int? = nil) {
         self.criterion = criterion
         self.met = met
         self.reason = reason
+        self.points = points
     }
 }
 
@@ -66,13 +87,19 @@ extension Evaluation {
             writer.beginObject()
             writer.field("criterion", outcome.criterion)
             writer.field("met", outcome.met)
+            if let points = outcome.points { writer.field("points", points) }
             writer.field("reason", outcome.reason)
             writer.endObject()
         }
         writer.endArray()
         writer.field("criteria_set", criteriaSet)
         writer.field("evaluated_at", evaluatedAt)
+        writer.field("judgement", judgement?.rawValue)
+        writer.field("level", level)
+        writer.field("level_name", levelName)
+        if let maximumPoints { writer.field("maximum_points", maximumPoints) }
         writer.field("outcome", outcome.rawValue)
+        if let points { writer.field("points", points) }
         writer.key("submission")
         submission.write(to: &writer)
         writer.field("summary", summary)
@@ -86,6 +113,11 @@ extension Evaluation {
 public struct EvaluationOutline: Sendable, Equatable {
     public let submission: SubmissionFacts
     public let outcome: Evaluation.Outcome
+    /// `id@version`, or `nil` when no set applies.
+    public let criteriaSet: String?
+    public let judgement: Judgement?
+    public let points: Int?
+    public let level: String?
 
     /// Reads the outline from an `submission.evaluated` event body.
     public init(body: [UInt8]) throws(WireError) {
@@ -96,6 +128,11 @@ public struct EvaluationOutline: Sendable, Equatable {
         else { throw WireError(.badRequest, "not an Evaluation object") }
         self.submission = try SubmissionFacts(json: submission)
         self.outcome = outcome
+        let object = json.object ?? [:]
+        criteriaSet = object["criteria_set"]?.string
+        judgement = object["judgement"]?.string.flatMap(Judgement.init(rawValue:))
+        points = object["points"]?.integer
+        level = object["level"]?.string
     }
 }
 
@@ -114,12 +151,16 @@ extension Evaluation {
             guard let criterion = item.object?["criterion"]?.string, let met = item.object?["met"]?.bool,
                 let reason = item.object?["reason"]?.string
             else { throw WireError(.badRequest, "not a CriterionOutcome object") }
-            criteria.append(CriterionOutcome(criterion: criterion, met: met, reason: reason))
+            criteria.append(
+                CriterionOutcome(
+                    criterion: criterion, met: met, reason: reason, points: item.object?["points"]?.integer))
         }
         self.init(
             submission: try SubmissionFacts(json: submission), criteriaSet: object["criteria_set"]?.string,
-            outcome: outcome,
-            criteria: criteria, summary: summary, evaluatedAt: evaluatedAt, worker: worker
+            judgement: object["judgement"]?.string.flatMap(Judgement.init(rawValue:)), outcome: outcome,
+            criteria: criteria, points: object["points"]?.integer, maximumPoints: object["maximum_points"]?.integer,
+            level: object["level"]?.string, levelName: object["level_name"]?.string, summary: summary,
+            evaluatedAt: evaluatedAt, worker: worker
         )
     }
 }

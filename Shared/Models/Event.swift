@@ -108,6 +108,9 @@ public struct EventType: RawRepresentable, Sendable, Hashable, CustomStringConve
     public static let submissionRejected = EventType(rawValue: "submission.rejected")
     /// A worker evaluated a submission (body: ``Evaluation``).
     public static let submissionEvaluated = EventType(rawValue: "submission.evaluated")
+    /// A supervisor accepted or sent back a submission, signed a unit's period off or unlocked it
+    /// (body: ``ReviewRecord``).
+    public static let reviewRecorded = EventType(rawValue: "review.recorded")
     /// Intake saw a new evaluation worker, a producer subscribers should follow (body: ``ProducerAnnouncement``).
     public static let producerAnnounced = EventType(rawValue: "producer.announced")
 }

@@ -56,6 +56,12 @@ public struct ProblemCode: RawRepresentable, Codable, Sendable, Hashable, Custom
     public static let replacedNotFound = ProblemCode(rawValue: "replaced_not_found")
     /// `replaces` names a submission of another unit, kind or period, or one already replaced.
     public static let replacedMismatch = ProblemCode(rawValue: "replaced_mismatch")
+    /// The unit's period was signed off by its supervisor: nothing new until it is unlocked.
+    public static let periodLocked = ProblemCode(rawValue: "period_locked")
+    /// The reviewer does not supervise the unit (review and sign-off).
+    public static let notSupervisor = ProblemCode(rawValue: "not_supervisor")
+    /// A review step that does not follow from the current state (e.g. accepting a replaced version).
+    public static let invalidTransition = ProblemCode(rawValue: "invalid_transition")
     /// More problems than a rejection lists; the ones listed come first in the body.
     public static let tooManyProblems = ProblemCode(rawValue: "too_many_problems")
 }

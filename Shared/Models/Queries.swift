@@ -13,13 +13,19 @@ public struct ReportRow: Codable, Sendable, Equatable {
     public let received: Int
     /// Of those, evaluated in their latest version.
     public let evaluated: Int
+    /// Judged "an toàn" (recognition set met) or not, in their latest version.
     public let passed: Int
     public let failed: Int
+    /// Evaluated, but no criteria set applies.
     public let notApplicable: Int
+    /// Classification: how many reached each level (level code → count).
+    public let levels: [String: Int]
+    /// How many meet a "điển hình" (model unit) set.
+    public let modelUnits: Int
 
     public init(
         unitKind: UnitKind, area: String, areaName: String, received: Int, evaluated: Int, passed: Int, failed: Int,
-        notApplicable: Int
+        notApplicable: Int, levels: [String: Int] = [:], modelUnits: Int = 0
     ) {
         self.unitKind = unitKind
         self.area = area
@@ -29,13 +35,16 @@ public struct ReportRow: Codable, Sendable, Equatable {
         self.passed = passed
         self.failed = failed
         self.notApplicable = notApplicable
+        self.levels = levels
+        self.modelUnits = modelUnits
     }
 
     enum CodingKeys: String, CodingKey {
-        case area, received, evaluated, passed, failed
+        case area, received, evaluated, passed, failed, levels
         case unitKind = "unit_kind"
         case areaName = "area_name"
         case notApplicable = "not_applicable"
+        case modelUnits = "model_units"
     }
 }
 
@@ -50,6 +59,28 @@ public struct Report: Codable, Sendable, Equatable {
         self.period = period
         self.rows = rows
         self.positions = positions
+    }
+}
+
+/// A `results` request: the current result of every criteria set that judged `unit` in `period`.
+public struct UnitResultsRequest: Codable, Sendable, Equatable {
+    public let unit: String
+    public let period: String
+    public init(unit: String, period: String) {
+        self.unit = unit
+        self.period = period
+    }
+}
+
+/// The `results.reply` body: one evaluation per criteria set and submission, the latest version of each.
+public struct UnitResults: Codable, Sendable, Equatable {
+    public let unit: String
+    public let period: String
+    public let evaluations: [Evaluation]
+    public init(unit: String, period: String, evaluations: [Evaluation]) {
+        self.unit = unit
+        self.period = period
+        self.evaluations = evaluations
     }
 }
 
@@ -89,5 +120,69 @@ public struct Inbox: Codable, Sendable, Equatable {
     public init(unit: String, notices: [Notice]) {
         self.unit = unit
         self.notices = notices
+    }
+}
+
+/// A `reevaluate` request to intake: judge again, under `criteriaSet`, the latest version of every
+/// stored submission of these unit kinds and submission kinds in these years (or this one period).
+/// The results are new; the earlier ones are kept.
+public struct ReevaluationRequest: Codable, Sendable, Equatable {
+    /// `id@version` of the set.
+    public let criteriaSet: String
+    public let unitKinds: [UnitKind]
+    public let submissionKinds: [SubmissionKind]
+    public let fromYear: Int
+    public let toYear: Int?
+    /// Only this period, e.g. `2025`.
+    public let period: String?
+
+    public init(
+        criteriaSet: String, unitKinds: [UnitKind], submissionKinds: [SubmissionKind], fromYear: Int,
+        toYear: Int?, period: String?
+    ) {
+        self.criteriaSet = criteriaSet
+        self.unitKinds = unitKinds
+        self.submissionKinds = submissionKinds
+        self.fromYear = fromYear
+        self.toYear = toYear
+        self.period = period
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case period
+        case criteriaSet = "criteria_set"
+        case unitKinds = "unit_kinds"
+        case submissionKinds = "submission_kinds"
+        case fromYear = "from_year"
+        case toYear = "to_year"
+    }
+
+    /// What is wrong with the request, if anything.
+    public func validate() throws(WireError) {
+        let parts = criteriaSet.split(separator: "@")
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, criteriaSet.utf8.count <= 200 else {
+            throw WireError(.badRequest, "criteria_set must be id@version, e.g. TT124-KDC@2")
+        }
+        guard !unitKinds.isEmpty, !submissionKinds.isEmpty else {
+            throw WireError(.badRequest, "unit_kinds and submission_kinds must name at least one kind each")
+        }
+        if let period, Period(period) == nil {
+            throw WireError(.badRequest, "period \(period) is not YYYY or YYYY-H1/H2")
+        }
+    }
+}
+
+/// The `reevaluate.reply` body: how many submission versions were queued.
+public struct ReevaluationReceipt: Codable, Sendable, Equatable {
+    public let criteriaSet: String
+    public let queued: Int
+    public init(criteriaSet: String, queued: Int) {
+        self.criteriaSet = criteriaSet
+        self.queued = queued
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case queued
+        case criteriaSet = "criteria_set"
     }
 }

@@ -19,6 +19,14 @@ public enum SubmissionSchema {
         "ngay_phong_chay_chua_chay_4_10",
     ]
 
+    /// What an agency, enterprise or school must not let happen among its staff and students
+    /// (seed 004, III.2): exploiting citizens' rights against the Party and State, gatherings,
+    /// protests, petitions above the proper level, strikes; and no large fire.
+    public static let unitIncidentCodes: Set<String> = [
+        "tuyen_truyen_chong_dang_nha_nuoc", "kich_dong_tap_trung_dong_nguoi", "bieu_tinh_bao_loan",
+        "khieu_kien_vuot_cap", "dinh_cong_lan_cong", "chay_lon",
+    ]
+
     /// Forms of commendation proposed by the police with the Home Affairs department.
     public static let commendationCodes: Set<String> = ["co_thi_dua", "bang_khen", "giay_khen"]
 
@@ -92,6 +100,59 @@ public enum SubmissionSchema {
                 FieldSpec("staff_briefed", "số cán bộ, người lao động được phổ biến nội quy, quy chế", .count),
                 FieldSpec("parents_board_coordination", "phối hợp với ban đại diện cha mẹ học sinh", .boolean),
                 FieldSpec("school_violence_cases", "số vụ bạo lực học đường", .count),
+                // Decision 510/QĐ-BCA-V05 (classification) and the model-unit criteria (seed 004, III).
+                FieldSpec("reports_on_time", "tổ chức sơ kết, tổng kết và gửi báo cáo đúng thời hạn", .boolean),
+                FieldSpec(
+                    "coordination_plan", "kế hoạch, quy chế phối hợp với chính quyền, Công an và các lực lượng ở cơ sở",
+                    .boolean),
+                FieldSpec("staff_participating", "số cán bộ, người lao động tham gia phong trào", .count),
+                FieldSpec(
+                    "event_19_8_held",
+                    "tổ chức hoặc tham gia Ngày hội toàn dân bảo vệ an ninh Tổ quốc (19/8)",
+                    .boolean),
+                FieldSpec("annual_events_held", "số ngày, tháng hành động hằng năm đã tổ chức hoặc hưởng ứng", .count),
+                FieldSpec(
+                    "conferences_held",
+                    "số hội nghị tổng kết, triển khai công tác xây dựng phong trào (kể cả lồng ghép)",
+                    .count),
+                FieldSpec(
+                    "themes_or_models_deployed",
+                    "số chuyên đề, mô hình phong trào được sơ kết, tổng kết hoặc triển khai",
+                    .count),
+                FieldSpec("good_practices", "số cách làm hay, đổi mới, sáng tạo về xây dựng phong trào", .count),
+                FieldSpec("propaganda_sessions", "số buổi tuyên truyền", .count),
+                FieldSpec("steering_committee_consolidated", "Ban Chỉ đạo 138 được rà soát, kiện toàn", .boolean),
+                FieldSpec("security_teams", "số tổ an ninh xung kích", .count),
+                FieldSpec("self_management_models", "số mô hình tự quản", .count),
+                FieldSpec("mediation_teams", "số tổ hòa giải", .count),
+                FieldSpec(
+                    "residence_and_id_managed", "đăng ký, quản lý cư trú và cấp, quản lý căn cước được thực hiện tốt",
+                    .boolean),
+                FieldSpec("population_data_clean", "dữ liệu dân cư bảo đảm “đúng, đủ, sạch, sống”", .boolean),
+                FieldSpec("project_06_implemented", "thực hiện tốt Đề án 06", .boolean),
+                FieldSpec("budget_allocated", "bố trí kinh phí xây dựng phong trào", .boolean),
+                FieldSpec(
+                    "staff_violations",
+                    "số cán bộ, người lao động, học sinh, sinh viên vi phạm pháp luật hoặc bị xử lý kỷ luật",
+                    .count),
+                FieldSpec("state_secret_leaks", "số vụ lộ, mất bí mật nhà nước", .count),
+                FieldSpec(
+                    "party_members_degraded", "số đảng viên có biểu hiện “tự diễn biến”, “tự chuyển hóa”", .count),
+                FieldSpec("entry_rules_and_guards", "nội quy ra vào trụ sở và lực lượng bảo vệ", .boolean),
+                FieldSpec(
+                    "fire_safety_compliant", "thực hiện quy định về phòng cháy, chữa cháy, cứu nạn, cứu hộ", .boolean),
+                FieldSpec(
+                    "weapons_rules_compliant", "quản lý, sử dụng vũ khí, vật liệu nổ, công cụ hỗ trợ đúng quy định",
+                    .boolean),
+                FieldSpec("targets_met", "hoàn thành chỉ tiêu, nhiệm vụ, kế hoạch sản xuất kinh doanh", .boolean),
+                FieldSpec("taxes_paid", "hoàn thành nghĩa vụ nộp thuế", .boolean),
+                FieldSpec(
+                    "wages_and_insurance_paid", "không nợ lương, nợ bảo hiểm; thực hiện đầy đủ chế độ, chính sách",
+                    .boolean),
+                FieldSpec(
+                    "unit_incidents", "các vụ việc về an ninh, trật tự đã xảy ra trong đơn vị",
+                    .codes(allowed: unitIncidentCodes)),
+                FieldSpec("crime_and_social_evil_cases", "số vụ phạm tội, tệ nạn xã hội xảy ra", .count),
                 FieldSpec("note", "ghi chú", .text(maxLength: 4000)),
             ]
         }

@@ -380,6 +380,11 @@ public struct Rejection: Error, Codable, Sendable, Equatable {
         self.problems = problems
     }
 
+    /// A rejection for one problem.
+    public init(submissionID: String?, field: String, code: ProblemCode, message: String) {
+        self.init(submissionID: submissionID, problems: [Problem(field: field, code: code, message: message)])
+    }
+
     enum CodingKeys: String, CodingKey {
         case submissionID = "submission_id"
         case problems

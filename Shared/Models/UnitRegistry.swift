@@ -39,6 +39,19 @@ public struct UnitRegistry: Sendable {
         return root
     }
 
+    /// The units above `id` as the tree stood during `window`, nearest first: those that supervise it
+    /// (review its submissions and sign its periods off).
+    public func supervisors(of id: String, during window: ClosedRange<Day>) -> [String] {
+        var seen: Set<String> = [id]
+        var chain: [String] = []
+        var current = unit(id, during: window)?.parent.flatMap { unit($0, during: window) }
+        while let node = current, seen.insert(node.id).inserted {
+            chain.append(node.id)
+            current = node.parent.flatMap { unit($0, during: window) }
+        }
+        return chain
+    }
+
     public init(name: String, version: String, units list: [Unit]) throws(RegistryError) {
         let problems = Self.problems(in: list)
         guard problems.isEmpty else {

@@ -84,17 +84,26 @@ public struct SubmissionStatus: Codable, Sendable, Equatable {
     /// The submission id of the correction that replaced this one.
     public let replacedBy: String?
     public let evaluatedAt: String?
+    /// Where the supervisor's review stands, and the reason it was sent back.
+    public let review: ReviewState
+    public let reviewReason: String?
 
-    public init(state: State, receipt: Receipt, replacedBy: String?, evaluatedAt: String?) {
+    public init(
+        state: State, receipt: Receipt, replacedBy: String?, evaluatedAt: String?, review: ReviewState = .submitted,
+        reviewReason: String? = nil
+    ) {
         self.state = state
         self.receipt = receipt
         self.replacedBy = replacedBy
         self.evaluatedAt = evaluatedAt
+        self.review = review
+        self.reviewReason = reviewReason
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, receipt
+        case state, receipt, review
         case replacedBy = "replaced_by"
         case evaluatedAt = "evaluated_at"
+        case reviewReason = "review_reason"
     }
 }

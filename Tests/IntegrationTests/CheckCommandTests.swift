@@ -7,17 +7,7 @@ import Testing
 struct CheckCommandTests {
     /// Runs `antq check ARGUMENTS` from the package root; returns the exit status and standard output.
     func check(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = TestSystem.binDirectory.appendingPathComponent("antq")
-        process.arguments = ["check"] + arguments
-        process.currentDirectoryURL = TestSystem.packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = Pipe()
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try TestSystem.antq(["check"] + arguments)
     }
 
     func sample(_ name: String) -> String {
@@ -51,12 +41,14 @@ struct CheckCommandTests {
         for code in ["missing_field", "unknown_unit", "period_kind_mismatch"] { #expect(output.contains("[\(code)]")) }
     }
 
-    @Test("--json prints the evaluation the workers would store")
+    @Test("--json prints the evaluations the workers would store, the an toàn set first")
     func json() throws {
         let (status, output) = try check(["--json", sample("002-thuong-nong-kdc02-self-assessment.json")])
         #expect(status == 1)
-        let evaluation = try Evaluation(body: Array(output.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+        let evaluations = try JSONDecoder().decode([Evaluation].self, from: Data(output.utf8))
+        let evaluation = try #require(evaluations.first)
         #expect(evaluation.criteriaSet == "TT124-KDC@1")
+        #expect(evaluation.judgement == .recognition)
         #expect(evaluation.outcome == .failed)
         #expect(evaluation.criteria.first { !$0.met }?.criterion == "TT124-KDC-3")
     }

@@ -1,5 +1,6 @@
 import AntqCLI
 import Client
+import Criteria
 import Foundation
 import Models
 import Testing
@@ -28,11 +29,26 @@ final class TestSystem {
     let context: Context
     let registry: UnitRegistry
 
-    init(_ name: String) throws {
+    /// Runs the real `antq ARGUMENTS` from the package root; returns the exit status and standard output.
+    static func antq(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent("antq")
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    init(_ name: String, criteria: String = TestSystem.criteriaPath) throws {
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "antq-it-\(name)-\(UUID().uuidString.prefix(8))")
         cluster = LocalCluster(
-            binDirectory: Self.binDirectory, root: root, registry: Self.registryPath, criteria: Self.criteriaPath)
+            binDirectory: Self.binDirectory, root: root, registry: Self.registryPath, criteria: criteria)
         context = try Context()
         registry = try UnitRegistry.load(from: URL(fileURLWithPath: Self.registryPath))
     }
@@ -99,6 +115,23 @@ final class TestSystem {
             Thread.sleep(forTimeInterval: 0.1)
         }
         return try condition()
+    }
+
+    /// How many evaluations `bodies` get in all: one per criteria set that judges each (at least one).
+    func expectedEvaluations(of bodies: [[UInt8]]) throws -> Int {
+        let catalog = try CriteriaCatalog.load(directory: URL(fileURLWithPath: Self.criteriaPath))
+        return try bodies.reduce(0) { sum, body in
+            let object = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(body)).object)
+            let unit = try #require(object["unit"]?.string.flatMap { registry[$0] })
+            let kind = try #require(object["kind"]?.string.flatMap(SubmissionKind.init(rawValue:)))
+            let year = try #require(object["period"]?.string.flatMap(Period.init)?.year)
+            return sum + max(1, catalog.sets(for: unit.kind, kind, year: year).count)
+        }
+    }
+
+    /// The submission key a result notice is about (`result:<key>` or `result:<key>:<set>@<version>`).
+    static func submissionKey(ofNotice key: String) -> String {
+        String(key.dropFirst("result:".count).prefix { $0 != ":" })
     }
 
     /// The units of the given bodies.
