@@ -12,7 +12,8 @@ struct CheckCommand: ParsableCommand {
             Runs the same checks as intake and the same criteria engine as the evaluation workers, under
             every criteria set that applies (an toàn, phân loại, điển hình).
             Exit status: 0 when the draft meets every "an toàn" (recognition) set that applies, or none
-            applies; 1 when it fails one; 2 when it is not a valid submission. Classification levels and
+            applies; 1 when it fails one; 2 when it is not a valid submission or the registry or criteria
+            files cannot be used. Classification levels and
             "điển hình" results are printed but do not change the exit status.
             """
     )
@@ -23,8 +24,16 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print the evaluations as a JSON array.") var json = false
 
     func run() throws {
-        let units = try UnitRegistry.load(from: URL(fileURLWithPath: registry))
-        let catalog = try CriteriaCatalog.load(directory: URL(fileURLWithPath: criteria))
+        let units: UnitRegistry
+        let catalog: CriteriaCatalog
+        do {
+            units = try UnitRegistry.load(from: URL(fileURLWithPath: registry))
+            catalog = try CriteriaCatalog.load(directory: URL(fileURLWithPath: criteria))
+        } catch {
+            // Reference data that cannot be used is invalid input too, not a failed draft.
+            print("✗ Dữ liệu tham chiếu không dùng được:\n\(error)")
+            throw ExitCode(2)
+        }
         let body: [UInt8]
         do { body = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file))) } catch {
             print("✗ Không đọc được tệp \(file): \(error.localizedDescription)")

@@ -17,7 +17,7 @@ struct ExplainCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The unit id, e.g. TQ-CHIEMHOA-TRUNGHA-KDC01.") var unit: String
+    @Argument(help: "The unit id, e.g. TQ-CH-TRIPHU-KDC01.") var unit: String
     @Argument(help: "The period, e.g. 2025.") var period: String
     @Option(help: "Reporting's query endpoint.") var reporting = "tcp://127.0.0.1:7301"
     @Option(help: "Unit registry file (for names).") var registry = "data/units/tuyen-quang.json"

@@ -60,10 +60,14 @@ final class EvaluationWorker {
             log: log, database: database, context: context,
             publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
         )
+        // Sets that read several kinds judge a unit's whole year: ask for the dossier with those kinds.
+        let dossierKinds = Set(
+            configuration.catalog.sets.filter { $0.submissionKinds.count > 1 }.flatMap(\.submissionKinds))
         ready = WorkerReady(
             worker: configuration.workerID, credit: configuration.capacity,
             publish: configuration.advertisedPublish ?? events.publishEndpoint,
-            replay: configuration.advertisedReplay ?? events.replayEndpoint
+            replay: configuration.advertisedReplay ?? events.replayEndpoint,
+            dossierKinds: dossierKinds.isEmpty ? nil : dossierKinds.sorted { $0.rawValue < $1.rawValue }
         )
         intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
         lastHeardFromIntake = clock.now
@@ -125,10 +129,9 @@ final class EvaluationWorker {
 
     private struct Work {
         let leaseID: Frame
-        let facts: SubmissionFacts
-        let body: [UInt8]
-        /// A re-evaluation: the `id@version` of the one set to judge under.
-        let criteriaSet: String?
+        let dossier: Dossier
+        let context: LeaseContext
+        var facts: SubmissionFacts { dossier.members[0].facts }
     }
 
     private func receiveLeases(_ socket: Socket) throws {
@@ -144,14 +147,11 @@ final class EvaluationWorker {
             }
             switch message.type {
             case .lease:
-                guard let body = message.attachments.first, let json = try? JSONParser.parse(message.body),
-                    let facts = try? SubmissionFacts(json: json)
-                else {
-                    logger.warning("malformed lease from intake")
-                    continue
+                do throws(WireError) {
+                    batch.append(try Self.work(from: message))
+                } catch {
+                    logger.warning("malformed lease from intake", metadata: ["error": "\(error)"])
                 }
-                let criteriaSet = message.attachments.dropFirst().first.map { String(decoding: $0, as: UTF8.self) }
-                batch.append(Work(leaseID: message.correlation, facts: facts, body: body, criteriaSet: criteriaSet))
             case .heartbeat:
                 break
             case .disconnect:
@@ -168,26 +168,57 @@ final class EvaluationWorker {
         try evaluate(batch)
     }
 
+    /// Reads a lease: the facts, the body, the context (revision, re-evaluation set, dossier) and the
+    /// dossier's bodies.
+    private static func work(from message: Envelope) throws(WireError) -> Work {
+        guard let body = message.attachments.first else { throw WireError(.badRequest, "lease without a body") }
+        let json: JSONValue
+        do { json = try JSONParser.parse(message.body) } catch { throw WireError(.badRequest, "lease facts: \(error)") }
+        let facts = try SubmissionFacts(json: json)
+        let context =
+            try message.attachments.dropFirst().first.map { (bytes) throws(WireError) in
+                try LeaseContext(json: bytes)
+            } ?? LeaseContext(revision: 0)
+        let bodies = Array(message.attachments.dropFirst(2))
+        guard bodies.count == context.dossier.count else {
+            throw WireError(
+                .badRequest, "lease names \(context.dossier.count) dossier submissions but carries \(bodies.count)")
+        }
+        let others = zip(context.dossier, bodies).map { Dossier.Member(facts: $0, body: $1) }
+        return Work(
+            leaseID: message.correlation,
+            dossier: Dossier(trigger: Dossier.Member(facts: facts, body: body), others: others),
+            context: context)
+    }
+
     /// Evaluates a batch, commits results and events in one transaction, then acknowledges each lease.
     private func evaluate(_ batch: [Work]) throws {
         let time = StoreDatabase.timestamp()
+        // A re-evaluation under a set this worker does not have is not acknowledged: the lease
+        // expires and goes to another worker, so the job waits (visible as pending) until a worker
+        // with the set's file takes it, instead of being lost.
+        let unknown = batch.filter { work in
+            work.context.criteriaSet.map { configuration.catalog.set(reference: $0) == nil } ?? false
+        }
+        for work in unknown {
+            logger.error(
+                "re-evaluation under a criteria set this worker does not have; left for a worker that has it",
+                metadata: [
+                    "criteria_set": "\(work.context.criteriaSet ?? "")", "submission": "\(work.facts.key)",
+                    "criteria_directory": "add the set's file and restart this worker",
+                ])
+        }
+        let batch = batch.filter { work in
+            work.context.criteriaSet.map { configuration.catalog.set(reference: $0) != nil } ?? true
+        }
         var newEvents: [Event] = []
         try database.write { db in
             newEvents = []
             for work in batch {
-                var named: CriteriaSet?
-                if let reference = work.criteriaSet {
-                    // A set this worker does not have cannot be judged here: say so, and acknowledge
-                    // (another worker with the same data would not know it either).
-                    guard let set = configuration.catalog.set(reference: reference) else {
-                        logger.error(
-                            "re-evaluation under a criteria set this worker does not have; skipped",
-                            metadata: ["criteria_set": "\(reference)", "submission": "\(work.facts.key)"])
-                        continue
-                    }
-                    named = set
-                }
-                for evaluation in evaluator.evaluate(work.facts, body: work.body, at: time, under: named) {
+                let named = work.context.criteriaSet.flatMap(configuration.catalog.set(reference:))
+                for evaluation in evaluator.evaluate(
+                    work.dossier, at: time, under: named, revision: work.context.revision)
+                {
                     let reference = evaluation.criteriaSet ?? ""
                     let done =
                         try Bool.fetchOne(

@@ -85,7 +85,7 @@ extension IntakeNode {
         let acceptedAt = StoreDatabase.timestamp()
         var replies: [[Frame]] = []
         var newEvents: [Event] = []
-        var accepted: [(id: Int64, facts: [UInt8], body: [UInt8])] = []
+        var accepted: [(id: Int64, payload: IntakeStore.LeasePayload)] = []
         var rejectedCount = 0
         var marked = 0
         let acks = unrecordedAcks
@@ -109,9 +109,9 @@ extension IntakeNode {
                             Envelope(type: .rejected, correlation: correlation, body: JSONCoding.encode(rejection))))
                 case .success(let submission):
                     switch try accept(submission, at: acceptedAt, db) {
-                    case .stored(let receipt, let event, let id, let facts):
+                    case .stored(let receipt, let event, let id, let payload):
                         newEvents.append(event)
-                        accepted.append((id, facts, submission.body))
+                        accepted.append((id, payload))
                         replies.append(
                             pending.request.replyFrames(
                                 Envelope(type: .receipt, correlation: correlation, body: receipt)))
@@ -145,7 +145,7 @@ extension IntakeNode {
                 "commit_ms": "\((committed - started).milliseconds)",
             ])
         for item in accepted where payloads.count < Self.maximumCachedPayloads {
-            payloads[item.id] = IntakeStore.LeasePayload(facts: item.facts, body: item.body)
+            payloads[item.id] = item.payload
         }
         acceptedCount += accepted.count
         dispatcher.enqueue(accepted.map(\.id))
@@ -156,7 +156,7 @@ extension IntakeNode {
     }
 
     enum Acceptance {
-        case stored(receipt: [UInt8], event: Event, id: Int64, facts: [UInt8])
+        case stored(receipt: [UInt8], event: Event, id: Int64, payload: IntakeStore.LeasePayload)
         case resent(receipt: [UInt8])
         case refused(Rejection)
     }
@@ -248,7 +248,12 @@ extension IntakeNode {
             submission.submissionID, unit.id, unit.kind.rawValue, facts.area, submission.kind.rawValue, facts.period,
             version, rootID, submission.replaces, Data(submission.body), acceptedAt, Int64(event.sequence),
         ])
-        return .stored(receipt: receipt, event: event, id: db.lastInsertedRowID, facts: factsBody)
+        let id = db.lastInsertedRowID
+        return .stored(
+            receipt: receipt, event: event, id: id,
+            payload: IntakeStore.LeasePayload(
+                id: id, facts: factsBody, body: submission.body, unit: unit.id, kind: submission.kind,
+                year: submission.period.year, rootID: rootID))
     }
 
     /// Equal JSON values, whatever the key order or spacing, with `null` members counting as absent

@@ -51,6 +51,7 @@ extension IntakeNode {
                 }
                 let peer = known ?? number(request.peer)
                 dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
+                dossierKinds[peer] = ready.dossierKinds.map(Set.init)
                 if announced[ready.worker].map({ $0.publish != ready.publish || $0.replay != ready.replay }) ?? true {
                     joined.append(ready)
                 }
@@ -161,6 +162,7 @@ extension IntakeNode {
 
     /// Drops a gone connection's number (a late message from it counts as unknown).
     func forget(_ peer: WorkDispatcher.Peer) {
+        dossierKinds[peer] = nil
         guard let identity = peerIdentities.removeValue(forKey: peer) else { return }
         peerNumbers[identity] = nil
     }
@@ -183,15 +185,32 @@ extension IntakeNode {
             let loaded = try store.database.read { try store.leasePayloads(missing, $0) }
             for (id, payload) in loaded { payloads[id] = payload }
         }
+        // Workers that judge several kinds together get the unit's other submissions of the year.
+        var dossiers: [Int64: [(facts: SubmissionFacts, body: [UInt8])]] = [:]
+        let wanting = leases.filter { lease in
+            payloads[lease.submission].map { dossierKinds[lease.worker]?.contains($0.kind) == true } ?? false
+        }
+        if !wanting.isEmpty {
+            try store.database.read { db in
+                for lease in wanting {
+                    guard let payload = payloads[lease.submission], let kinds = dossierKinds[lease.worker] else {
+                        continue
+                    }
+                    dossiers[lease.submission] = try store.dossier(of: payload, kinds: kinds, db)
+                }
+            }
+        }
         for lease in leases {
             guard let payload = payloads[lease.submission], let identity = peerIdentities[lease.worker] else {
                 dispatcher.undeliverable(lease)
                 continue
             }
-            // A re-evaluation names its set in a second attachment.
+            let members = dossiers[lease.submission] ?? []
+            let context = LeaseContext(
+                revision: payload.id, criteriaSet: payload.criteriaSet, dossier: members.map(\.facts))
             let envelope = Envelope(
                 type: .lease, correlation: Array(String(lease.submission).utf8), body: payload.facts,
-                attachments: [payload.body] + (payload.criteriaSet.map { [Array($0.utf8)] } ?? []))
+                attachments: [payload.body, context.jsonBytes] + members.map(\.body))
             // A full pipe or a gone worker: the lease goes back to the queue rather than wait for its deadline.
             if !(try sendToWorker([identity] + envelope.frames)) { dispatcher.undeliverable(lease) }
         }

@@ -32,6 +32,8 @@ final class IntakeNode {
     /// Lease payloads of recently accepted submissions, so leasing them needs no read; bounded, and
     /// anything not here is read from the store when leased (a backlog with no workers stays on disk).
     var payloads: [Int64: IntakeStore.LeasePayload] = [:]
+    /// The submission kinds whose leases each worker connection wants with a dossier.
+    var dossierKinds: [WorkDispatcher.Peer: Set<SubmissionKind>] = [:]
     static let maximumCachedPayloads = 20_000
     var announced: [String: WorkerReady] = [:]
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).

@@ -95,11 +95,67 @@ struct IntakeStore {
     }
 
     /// What a lease carries: the facts, the body as received, and for a re-evaluation the
-    /// `id@version` of the set to judge it under.
+    /// `id@version` of the set to judge it under; with what finding its dossier needs.
     struct LeasePayload {
+        /// The submission's row id: its revision (later submissions, higher ids).
+        let id: Int64
         let facts: [UInt8]
         let body: [UInt8]
+        let unit: String
+        let kind: SubmissionKind
+        let year: Int
+        let rootID: String
         var criteriaSet: String? = nil
+
+        init(stored: StoredSubmission, node: String, criteriaSet: String? = nil) {
+            self.init(
+                id: stored.id, facts: stored.facts(node: node).jsonBytes, body: stored.body, unit: stored.unit,
+                kind: stored.kind, year: Period(stored.period)?.year ?? 0, rootID: stored.rootID,
+                criteriaSet: criteriaSet)
+        }
+
+        init(
+            id: Int64, facts: [UInt8], body: [UInt8], unit: String, kind: SubmissionKind, year: Int, rootID: String,
+            criteriaSet: String? = nil
+        ) {
+            self.id = id
+            self.facts = facts
+            self.body = body
+            self.unit = unit
+            self.kind = kind
+            self.year = year
+            self.rootID = rootID
+            self.criteriaSet = criteriaSet
+        }
+    }
+
+    /// The unit's other submissions of the payload's year and of `kinds`: the latest version of each
+    /// as of the payload's submission (what intake held when it was accepted), newest first, at most 64.
+    func dossier(
+        of payload: LeasePayload, kinds: Set<SubmissionKind>, _ db: Database
+    ) throws -> [(facts: SubmissionFacts, body: [UInt8])] {
+        guard !kinds.isEmpty else { return [] }
+        let kindList = kinds.map(\.rawValue).sorted()
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM submission s
+                    WHERE s.unit = ? AND s.period IN (?, ?, ?) AND s.id < ? AND s.root_id != ?
+                      AND s.kind IN (\(kindList.map { _ in "?" }.joined(separator: ",")))
+                      AND (s.replaced_by IS NULL
+                           OR (SELECT r.id FROM submission r WHERE r.submission_id = s.replaced_by) > ?)
+                    ORDER BY s.id DESC LIMIT 64
+                    """),
+            arguments: StatementArguments(
+                [
+                    payload.unit, "\(payload.year)", "\(payload.year)-H1", "\(payload.year)-H2", payload.id,
+                    payload.rootID,
+                ]
+                    + kindList + [payload.id]))
+        return try rows.map { row in
+            let stored = try StoredSubmission(row: row)
+            return (stored.facts(node: log.producer), stored.body)
+        }
     }
 
     init(path: String, nodeID: String) throws {
@@ -194,7 +250,7 @@ struct IntakeStore {
             )
             for row in rows {
                 let stored = try StoredSubmission(row: row)
-                payloads[stored.id] = LeasePayload(facts: stored.facts(node: log.producer).jsonBytes, body: stored.body)
+                payloads[stored.id] = LeasePayload(stored: stored, node: log.producer)
             }
         }
         for job in ids where job < 0 {
@@ -206,10 +262,8 @@ struct IntakeStore {
                             JOIN submission s ON s.id = r.submission WHERE r.id = ?
                             """), arguments: [-job])
             else { continue }
-            let stored = try StoredSubmission(row: row)
             payloads[job] = LeasePayload(
-                facts: stored.facts(node: log.producer).jsonBytes, body: stored.body,
-                criteriaSet: row["reevaluation_set"])
+                stored: try StoredSubmission(row: row), node: log.producer, criteriaSet: row["reevaluation_set"])
         }
         return payloads
     }
@@ -230,8 +284,9 @@ struct IntakeStore {
             arguments.append(toYear)
         }
         if let period = request.period {
-            conditions.append("period = ?")
-            arguments.append(period)
+            // A year includes its half years.
+            conditions.append("(period = ? OR period LIKE ?)")
+            arguments += [period, Period(period)?.half == nil ? "\(period)-H_" : period]
         }
         let ids = try Int64.fetchAll(
             db, sql: "SELECT id FROM submission WHERE \(conditions.joined(separator: " AND ")) ORDER BY id",

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 import Models
 
-/// Reporting's consolidated picture: one row per submission (all its versions together) and, for
-/// each criteria set that judged it, the result of its latest version; kept up to date from
+/// Reporting's consolidated picture: one row per submission (all its versions together), and each
+/// unit's standing per year and criteria set (its current result); kept up to date from
 /// `submission.received` and `submission.evaluated` events of any producer, in any order.
 struct ReportStore: EventApplier {
     static var migrator: DatabaseMigrator {
@@ -27,26 +27,29 @@ struct ReportStore: EventApplier {
                     """)
         }
         migrator.registerMigration("reporting.v2") { db in
-            // One result per submission and set id: the latest submission version, and for the same
-            // version the newest set version (a re-evaluation replaces the picture, the workers keep both).
+            // A unit's standing per year and criteria set: the newest set version, and of those the
+            // result that saw the latest submissions (highest revision). The workers keep every result.
             try db.execute(
                 sql: """
                     CREATE TABLE report_result (
-                        root TEXT NOT NULL,
+                        unit TEXT NOT NULL,
+                        year INTEGER NOT NULL,
                         set_id TEXT NOT NULL,
                         criteria_set TEXT NOT NULL,
                         set_order TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
                         judgement TEXT NOT NULL,
-                        unit TEXT NOT NULL,
-                        period TEXT NOT NULL,
+                        unit_kind TEXT NOT NULL,
+                        area TEXT NOT NULL,
+                        root TEXT NOT NULL,
                         version INTEGER NOT NULL,
                         outcome TEXT NOT NULL,
                         level TEXT,
                         points INTEGER,
                         result BLOB NOT NULL,
-                        PRIMARY KEY (root, set_id)
+                        PRIMARY KEY (unit, year, set_id)
                     );
-                    CREATE INDEX report_result_unit ON report_result (unit, period);
+                    CREATE INDEX report_result_year ON report_result (year, unit_kind, area);
                     """)
         }
         EventSubscriber.registerMigrations(in: &migrator)
@@ -68,40 +71,36 @@ struct ReportStore: EventApplier {
             try db.cachedStatement(
                 sql: "UPDATE report_submission SET evaluated_version = version WHERE root = ? AND version = ?"
             ).execute(arguments: [facts.root, facts.version])
-            guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement else {
+            guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
+                let year = Period(facts.period)?.year
+            else {
                 try db.cachedStatement(
                     sql: "UPDATE report_submission SET outcome = ? WHERE root = ? AND version = ?"
                 ).execute(arguments: [evaluation.outcome.rawValue, facts.root, facts.version])
                 return
             }
             let (setID, setVersion) = Self.split(reference)
-            // A late result of an older version, or of an older set version, does not replace a newer one;
-            // the first result of a (version, set version) stands.
+            // A late result of an older set version, or one that saw fewer submissions, does not replace
+            // a newer one; the first result of a (set version, revision) stands.
             try db.cachedStatement(
                 sql: """
                     INSERT INTO report_result
-                        (root, set_id, criteria_set, set_order, judgement, unit, period, version, outcome, level, points, result)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (root, set_id) DO UPDATE SET
+                        (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
+                         version, outcome, level, points, result)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (unit, year, set_id) DO UPDATE SET
                         criteria_set = excluded.criteria_set, set_order = excluded.set_order,
-                        version = excluded.version, outcome = excluded.outcome, level = excluded.level,
-                        points = excluded.points, result = excluded.result
-                    WHERE excluded.version > report_result.version
-                       OR (excluded.version = report_result.version AND excluded.set_order > report_result.set_order)
+                        revision = excluded.revision, root = excluded.root, version = excluded.version,
+                        outcome = excluded.outcome, level = excluded.level, points = excluded.points,
+                        result = excluded.result
+                    WHERE excluded.set_order > report_result.set_order
+                       OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
                     """
             ).execute(arguments: [
-                facts.root, setID, reference, Self.sortable(setVersion), judgement.rawValue, facts.unit, facts.period,
-                facts.version, evaluation.outcome.rawValue, evaluation.level, evaluation.points, Data(event.body),
+                facts.unit, year, setID, reference, Self.sortable(setVersion), evaluation.revision ?? 0,
+                judgement.rawValue, facts.unitKind.rawValue, facts.area, facts.root, facts.version,
+                evaluation.outcome.rawValue, evaluation.level, evaluation.points, Data(event.body),
             ])
-            if judgement == .recognition {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE report_submission SET outcome = (
-                            SELECT outcome FROM report_result WHERE root = ? AND set_id = ? AND version = report_submission.version)
-                        WHERE root = ?
-                        """
-                ).execute(arguments: [facts.root, setID, facts.root])
-            }
         default:
             break
         }
@@ -136,15 +135,12 @@ struct ReportStore: EventApplier {
         }.joined(separator: ".")
     }
 
-    /// The current result of every set that judged `unit` in `period`, as stored event bodies.
+    /// The current result of every set that judged `unit` in the year of `period`, as stored event bodies.
     static func results(unit: String, period: String, _ db: Database) throws -> [[UInt8]] {
-        try Data.fetchAll(
-            db,
-            sql: """
-                SELECT r.result FROM report_result r JOIN report_submission s ON s.root = r.root
-                WHERE r.unit = ? AND r.period = ? AND r.version = s.version
-                ORDER BY r.judgement, r.set_id, r.root
-                """, arguments: [unit, period]
+        guard let year = Period(period)?.year else { return [] }
+        return try Data.fetchAll(
+            db, sql: "SELECT result FROM report_result WHERE unit = ? AND year = ? ORDER BY judgement, set_id",
+            arguments: [unit, year]
         ).map { [UInt8]($0) }
     }
 
@@ -155,40 +151,48 @@ struct ReportStore: EventApplier {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT s.unit_kind, s.area,
+                SELECT unit_kind, area,
                        COUNT(*) AS received,
-                       SUM(s.evaluated_version = s.version) AS evaluated,
-                       SUM(s.evaluated_version = s.version AND s.outcome = 'passed') AS passed,
-                       SUM(s.evaluated_version = s.version AND s.outcome = 'failed') AS failed,
-                       SUM(s.evaluated_version = s.version AND s.outcome = 'not_applicable') AS not_applicable,
-                       (SELECT COUNT(*) FROM report_result m JOIN report_submission ms ON ms.root = m.root
-                        WHERE ms.period = ? AND ms.unit_kind = s.unit_kind AND ms.area = s.area
-                          AND m.judgement = 'model_unit' AND m.version = ms.version AND m.outcome = 'passed') AS model_units
-                FROM report_submission s WHERE s.period = ?
-                GROUP BY s.unit_kind, s.area ORDER BY s.area, s.unit_kind
-                """, arguments: [period, period])
-        var levels: [String: [String: Int]] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT s.unit_kind, s.area, r.level, COUNT(*) AS units
-                FROM report_result r JOIN report_submission s ON s.root = r.root
-                WHERE s.period = ? AND r.judgement = 'classification' AND r.version = s.version AND r.level IS NOT NULL
-                GROUP BY s.unit_kind, s.area, r.level
+                       SUM(evaluated_version = version) AS evaluated,
+                       SUM(evaluated_version = version AND outcome = 'not_applicable') AS not_applicable
+                FROM report_submission WHERE period = ?
+                GROUP BY unit_kind, area ORDER BY area, unit_kind
                 """, arguments: [period])
-        {
-            levels["\(row["unit_kind"] as String)|\(row["area"] as String)", default: [:]][row["level"]] = row["units"]
+        // Results are a unit's standing for a year: counted in the year's report, once per unit.
+        var standing: [String: (passed: Int, failed: Int, modelUnits: Int, levels: [String: Int])] = [:]
+        if let parsed = Period(period), parsed.half == nil {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT unit_kind, area, judgement, outcome, level, COUNT(*) AS units FROM report_result
+                    WHERE year = ? GROUP BY unit_kind, area, judgement, outcome, level
+                    """, arguments: [parsed.year])
+            {
+                let key = "\(row["unit_kind"] as String)|\(row["area"] as String)"
+                let units: Int = row["units"]
+                var entry = standing[key] ?? (0, 0, 0, [:])
+                switch (row["judgement"] as String, row["outcome"] as String) {
+                case ("recognition", "passed"): entry.passed += units
+                case ("recognition", "failed"): entry.failed += units
+                case ("model_unit", "passed"): entry.modelUnits += units
+                case ("classification", _):
+                    if let level = row["level"] as String? { entry.levels[level, default: 0] += units }
+                default: break
+                }
+                standing[key] = entry
+            }
         }
         return Report(
             period: period,
             rows: rows.compactMap { row in
                 guard let kind = UnitKind(rawValue: row["unit_kind"]) else { return nil }
                 let area: String = row["area"]
+                let results = standing["\(kind.rawValue)|\(area)"]
                 return ReportRow(
                     unitKind: kind, area: area, areaName: registry?[area]?.name ?? area,
-                    received: row["received"], evaluated: row["evaluated"] ?? 0, passed: row["passed"] ?? 0,
-                    failed: row["failed"] ?? 0, notApplicable: row["not_applicable"] ?? 0,
-                    levels: levels["\(kind.rawValue)|\(area)"] ?? [:], modelUnits: row["model_units"] ?? 0
+                    received: row["received"], evaluated: row["evaluated"] ?? 0, passed: results?.passed ?? 0,
+                    failed: results?.failed ?? 0, notApplicable: row["not_applicable"] ?? 0,
+                    levels: results?.levels ?? [:], modelUnits: results?.modelUnits ?? 0
                 )
             }, positions: positions)
     }

@@ -12,25 +12,82 @@ public struct CriteriaCatalog: Sendable {
             if !seen.insert(set.reference).inserted {
                 problems.append("criteria set \(set.reference) is defined twice")
             }
-            var ids: Set<String> = []
-            for criterion in set.criteria where !ids.insert(criterion.id).inserted {
-                problems.append("criteria set \(set.reference) has criterion id \(criterion.id) twice")
-            }
-            if set.criteria.isEmpty { problems.append("criteria set \(set.reference) has no criteria") }
-            problems += Self.scoringProblems(set)
-            for criterion in set.criteria {
-                for field in criterion.rule.fields {
-                    let known = set.submissionKinds.contains { kind in
-                        SubmissionSchema.fields(of: kind).contains { $0.name == field }
-                    }
-                    if !known {
-                        problems.append("criterion \(criterion.id) of \(set.reference) reads unknown field \(field)")
-                    }
-                }
-            }
+            problems += Self.problems(of: set)
         }
         guard problems.isEmpty else { throw CriteriaError(problems: problems) }
         self.sets = sets
+    }
+
+    /// Everything wrong with one set on its own.
+    static func problems(of set: CriteriaSet) -> [String] {
+        var problems: [String] = []
+        let name = "criteria set \(set.reference)"
+        if set.unitKinds.isEmpty { problems.append("\(name) names no unit_kinds") }
+        if set.submissionKinds.isEmpty { problems.append("\(name) names no submission_kinds") }
+        if let last = set.validToYear, last < set.validFromYear {
+            problems.append(
+                "\(name) ends (valid_to_year \(last)) before it starts (valid_from_year \(set.validFromYear))")
+        }
+        var ids: Set<String> = []
+        for criterion in set.criteria where !ids.insert(criterion.id).inserted {
+            problems.append("\(name) has criterion id \(criterion.id) twice")
+        }
+        if set.criteria.isEmpty { problems.append("\(name) has no criteria") }
+        problems += scoringProblems(set)
+        for criterion in set.criteria {
+            problems += ruleProblems(criterion, set)
+        }
+        return problems
+    }
+
+    /// A rule must read fields the set's submission kinds have, of the type it needs, and name
+    /// only codes those fields allow.
+    static func ruleProblems(_ criterion: Criterion, _ set: CriteriaSet) -> [String] {
+        func spec(_ field: String) -> FieldSpec? {
+            set.submissionKinds.lazy.compactMap { kind in SubmissionSchema.fields(of: kind).first { $0.name == field } }
+                .first
+        }
+        let at = "criterion \(criterion.id) of \(set.reference)"
+        var problems: [String] = []
+        for field in criterion.rule.fields where spec(field) == nil {
+            problems.append("\(at) reads unknown field \(field)")
+        }
+        guard problems.isEmpty else { return problems }
+        func allowed(_ field: String) -> Set<String>? {
+            switch spec(field)?.type {
+            case .codes(let allowed), .code(let allowed): allowed
+            default: nil
+            }
+        }
+        func expect(_ field: String, _ wanted: String, _ matches: (FieldSpec.ValueType) -> Bool) {
+            if let type = spec(field)?.type, !matches(type) {
+                problems.append("\(at): field \(field) is not \(wanted), as rule type \(criterion.rule.typeName) needs")
+            }
+        }
+        switch criterion.rule {
+        case .yes(let field, _):
+            expect(field, "a yes/no field") { $0 == .boolean }
+        case .atLeast(let field, _, _), .atMost(let field, _, _):
+            expect(field, "a count") { $0 == .count }
+        case .shareAtLeast(let numerator, let denominator, _, _):
+            expect(numerator, "a count") { $0 == .count }
+            expect(denominator, "a count") { $0 == .count }
+        case .noneOf(let field, let codes):
+            guard let allowed = allowed(field) else {
+                problems.append("\(at): field \(field) is not a list of codes, as rule type none_of needs")
+                break
+            }
+            for code in codes.keys.sorted() where !allowed.contains(code) {
+                problems.append("\(at): code \(code) is not one field \(field) allows")
+            }
+        case .includes(let field, let code, _):
+            guard let allowed = allowed(field) else {
+                problems.append("\(at): field \(field) is not a code or list of codes, as rule type includes needs")
+                break
+            }
+            if !allowed.contains(code) { problems.append("\(at): code \(code) is not one field \(field) allows") }
+        }
+        return problems
     }
 
     /// What is wrong with a set's points and levels: classification sets award points for every
@@ -76,9 +133,16 @@ public struct CriteriaCatalog: Sendable {
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         var sets: [CriteriaSet] = []
         var problems: [String] = []
+        var definedIn: [String: String] = [:]
         for file in files {
             do {
-                sets.append(try JSONDecoder().decode(CriteriaSet.self, from: Data(contentsOf: file)))
+                let set = try JSONDecoder().decode(CriteriaSet.self, from: Data(contentsOf: file))
+                problems += Self.problems(of: set).map { "\(file.path): \($0)" }
+                if let other = definedIn[set.reference] {
+                    problems.append("\(file.path): criteria set \(set.reference) is already defined in \(other)")
+                }
+                definedIn[set.reference] = file.path
+                sets.append(set)
             } catch {
                 problems.append("\(file.path): \(error)")
             }

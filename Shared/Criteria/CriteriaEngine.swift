@@ -59,9 +59,9 @@ public enum CriteriaEngine {
             return summary(passed: judged.outcome == .passed, criteria: judged.criteria, set: set)
         }
         let level = judged.level.map { "xếp loại \($0.name)" } ?? "chưa xếp loại"
-        let provisional = set.levelsProvisional ? " (ngưỡng xếp loại tạm thời)" : ""
+        let provisional = set.levelsProvisional ? "ngưỡng xếp loại tạm thời; " : ""
         return
-            "\(set.title): \(points)/\(set.maximumPoints) điểm, \(level)\(provisional) (bộ tiêu chí \(set.reference))."
+            "\(set.title): \(points)/\(set.maximumPoints) điểm, \(level) (\(provisional)bộ tiêu chí \(set.reference))."
     }
 
     private static func judge(_ rule: Rule, _ data: [String: JSONValue]) -> (Bool, String) {
@@ -95,6 +95,10 @@ public enum CriteriaEngine {
             guard !reported.isEmpty else { return (true, "không xảy ra vụ việc nào thuộc danh mục") }
             let names = reported.map { codes[$0] ?? $0 }.joined(separator: "; ")
             return (false, "đã xảy ra: \(names)")
+        case .includes(let field, let code, let label):
+            let values = data[field].map { $0.array?.compactMap(\.string) ?? $0.string.map { [$0] } ?? [] }
+            guard let values else { return (false, "chưa có báo cáo về \(label)") }
+            return values.contains(code) ? (true, "có \(label)") : (false, "chưa có \(label)")
         }
     }
 

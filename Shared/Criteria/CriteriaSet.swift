@@ -155,9 +155,12 @@ public enum Rule: Codable, Sendable, Equatable {
     case shareAtLeast(numerator: String, denominator: String, percent: Double, label: String)
     /// A list-of-codes field must contain none of `codes` (keys), whose Vietnamese names are the values.
     case noneOf(field: String, codes: [String: String])
+    /// A code field (or the list of codes of a repeatable kind) must contain `code`, e.g. the unit took
+    /// part in the 19/8 festival.
+    case includes(field: String, code: String, label: String)
 
     enum CodingKeys: String, CodingKey {
-        case type, field, label, minimum, maximum, numerator, denominator, percent, codes
+        case type, field, label, minimum, maximum, numerator, denominator, percent, codes, code
     }
 
     public init(from decoder: any Decoder) throws {
@@ -191,10 +194,16 @@ public enum Rule: Codable, Sendable, Equatable {
             self = .noneOf(
                 field: try container.decode(String.self, forKey: .field),
                 codes: try container.decode([String: String].self, forKey: .codes))
+        case "includes":
+            self = .includes(
+                field: try container.decode(String.self, forKey: .field),
+                code: try container.decode(String.self, forKey: .code),
+                label: try container.decode(String.self, forKey: .label))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
-                debugDescription: "unknown rule type \(type); known: yes, at_least, at_most, share_at_least, none_of"
+                debugDescription:
+                    "unknown rule type \(type); known: yes, at_least, at_most, share_at_least, none_of, includes"
             )
         }
     }
@@ -226,13 +235,32 @@ public enum Rule: Codable, Sendable, Equatable {
             try container.encode("none_of", forKey: .type)
             try container.encode(field, forKey: .field)
             try container.encode(codes, forKey: .codes)
+        case .includes(let field, let code, let label):
+            try container.encode("includes", forKey: .type)
+            try container.encode(field, forKey: .field)
+            try container.encode(code, forKey: .code)
+            try container.encode(label, forKey: .label)
+        }
+    }
+
+    /// The rule's `type` in a data file.
+    public var typeName: String {
+        switch self {
+        case .yes: "yes"
+        case .atLeast: "at_least"
+        case .atMost: "at_most"
+        case .shareAtLeast: "share_at_least"
+        case .noneOf: "none_of"
+        case .includes: "includes"
         }
     }
 
     /// The `data` fields the rule reads.
     public var fields: [String] {
         switch self {
-        case .yes(let field, _), .atLeast(let field, _, _), .atMost(let field, _, _), .noneOf(let field, _): [field]
+        case .yes(let field, _), .atLeast(let field, _, _), .atMost(let field, _, _), .noneOf(let field, _),
+            .includes(let field, _, _):
+            [field]
         case .shareAtLeast(let numerator, let denominator, _, _): [numerator, denominator]
         }
     }

@@ -30,11 +30,17 @@ public struct Evaluation: Codable, Sendable, Equatable {
     public let evaluatedAt: String
     /// The worker that evaluated it.
     public let worker: String
+    /// Orders results of the same unit, year and set: intake's number for the submission that
+    /// triggered it (a later submission of the unit, a higher number). `nil` from older workers.
+    public let revision: Int64?
+    /// The keys of the submission versions read, when more than the one in `submission`.
+    public let sources: [String]?
 
     public init(
         submission: SubmissionFacts, criteriaSet: String?, judgement: Judgement? = nil, outcome: Outcome,
         criteria: [CriterionOutcome], points: Int? = nil, maximumPoints: Int? = nil, level: String? = nil,
-        levelName: String? = nil, summary: String, evaluatedAt: String, worker: String
+        levelName: String? = nil, summary: String, evaluatedAt: String, worker: String, revision: Int64? = nil,
+        sources: [String]? = nil
     ) {
         self.submission = submission
         self.criteriaSet = criteriaSet
@@ -45,13 +51,15 @@ public struct Evaluation: Codable, Sendable, Equatable {
         self.maximumPoints = maximumPoints
         self.level = level
         self.levelName = levelName
+        self.revision = revision
+        self.sources = sources
         self.summary = summary
         self.evaluatedAt = evaluatedAt
         self.worker = worker
     }
 
     enum CodingKeys: String, CodingKey {
-        case submission, judgement, outcome, criteria, points, level, summary, worker
+        case submission, judgement, outcome, criteria, points, level, summary, worker, revision, sources
         case criteriaSet = "criteria_set"
         case maximumPoints = "maximum_points"
         case levelName = "level_name"
@@ -100,6 +108,13 @@ extension Evaluation {
         if let maximumPoints { writer.field("maximum_points", maximumPoints) }
         writer.field("outcome", outcome.rawValue)
         if let points { writer.field("points", points) }
+        if let revision { writer.field("revision", revision) }
+        if let sources {
+            writer.key("sources")
+            writer.beginArray()
+            for source in sources { writer.string(source) }
+            writer.endArray()
+        }
         writer.key("submission")
         submission.write(to: &writer)
         writer.field("summary", summary)
@@ -118,6 +133,7 @@ public struct EvaluationOutline: Sendable, Equatable {
     public let judgement: Judgement?
     public let points: Int?
     public let level: String?
+    public let revision: Int64?
 
     /// Reads the outline from an `submission.evaluated` event body.
     public init(body: [UInt8]) throws(WireError) {
@@ -133,6 +149,7 @@ public struct EvaluationOutline: Sendable, Equatable {
         judgement = object["judgement"]?.string.flatMap(Judgement.init(rawValue:))
         points = object["points"]?.integer
         level = object["level"]?.string
+        revision = object["revision"]?.integer.map(Int64.init)
     }
 }
 
@@ -160,7 +177,8 @@ extension Evaluation {
             judgement: object["judgement"]?.string.flatMap(Judgement.init(rawValue:)), outcome: outcome,
             criteria: criteria, points: object["points"]?.integer, maximumPoints: object["maximum_points"]?.integer,
             level: object["level"]?.string, levelName: object["level_name"]?.string, summary: summary,
-            evaluatedAt: evaluatedAt, worker: worker
+            evaluatedAt: evaluatedAt, worker: worker, revision: object["revision"]?.integer.map(Int64.init),
+            sources: object["sources"]?.array?.compactMap(\.string)
         )
     }
 }

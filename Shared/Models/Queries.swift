@@ -13,14 +13,15 @@ public struct ReportRow: Codable, Sendable, Equatable {
     public let received: Int
     /// Of those, evaluated in their latest version.
     public let evaluated: Int
-    /// Judged "an toàn" (recognition set met) or not, in their latest version.
+    /// Units judged "an toàn" (recognition set met) for the year, or not: each unit once, by its
+    /// current result. Only in a year's report (a half year's has results of 0).
     public let passed: Int
     public let failed: Int
     /// Evaluated, but no criteria set applies.
     public let notApplicable: Int
-    /// Classification: how many reached each level (level code → count).
+    /// Classification: how many units reached each level for the year (level code → count).
     public let levels: [String: Int]
-    /// How many meet a "điển hình" (model unit) set.
+    /// How many units meet a "điển hình" (model unit) set for the year.
     public let modelUnits: Int
 
     public init(

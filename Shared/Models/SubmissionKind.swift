@@ -33,4 +33,13 @@ public enum SubmissionKind: String, Codable, Sendable, CaseIterable {
 
     /// Whether the kind reports on a half year (`2025-H1`) rather than a year (`2025`).
     public var isHalfYearly: Bool { self == .sixMonthlyReport }
+
+    /// Whether a unit sends many of this kind a year (one per model, event, proposal) rather than one
+    /// (with corrections): criteria read their code fields together, as a list.
+    public var isRepeatable: Bool {
+        switch self {
+        case .modelRegistration, .modelReview, .eventParticipation, .commendationProposal: true
+        case .registrationPlan, .sixMonthlyReport, .yearlyReport, .selfAssessment: false
+        }
+    }
 }

@@ -343,12 +343,25 @@ public struct SubmissionValidator: Sendable {
                         "\(partSpec.label.capitalizedFirst) (\(partValue)) lớn hơn \(wholeSpec.label) (\(wholeValue)).")
             )
         }
+        for (field, maximum) in Self.boundedCounts {
+            guard let value = data[field]?.integer, value > maximum,
+                let spec = specs.first(where: { $0.name == field })
+            else { continue }
+            problems.append(
+                Problem(
+                    field: "data.\(field)", code: .invalidValue,
+                    message: "\(spec.label.capitalizedFirst) (\(value)) vượt quá \(maximum), số tối đa có thể có."))
+        }
     }
 
     /// Count fields that are part of another: registered households of all households, and so on.
     private static let partsOfWholes = [
         ("households_registered", "households_total"), ("staff_briefed", "staff_total"),
+        ("staff_participating", "staff_total"),
     ]
+
+    /// Count fields with a natural maximum: the yearly events are the seven of seed 004, III.2.
+    private static let boundedCounts = [("annual_events_held", SubmissionSchema.eventCodes.count)]
 
     /// Most problems one rejection lists, so a small body cannot make a huge answer.
     public static let maximumProblems = 50

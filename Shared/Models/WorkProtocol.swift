@@ -7,12 +7,21 @@ public struct WorkerReady: Codable, Sendable, Equatable {
     public let publish: String
     /// The worker's event-log replay endpoint, as subscribers should reach it.
     public let replay: String
+    /// Submission kinds whose leases should carry the unit's other submissions of the year (the
+    /// kinds of criteria sets that read more than one kind). Absent: none.
+    public let dossierKinds: [SubmissionKind]?
 
-    public init(worker: String, credit: Int, publish: String, replay: String) {
+    public init(worker: String, credit: Int, publish: String, replay: String, dossierKinds: [SubmissionKind]? = nil) {
         self.worker = worker
         self.credit = credit
         self.publish = publish
         self.replay = replay
+        self.dossierKinds = dossierKinds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case worker, credit, publish, replay
+        case dossierKinds = "dossier_kinds"
     }
 
     /// Checks what subscribers will act on: a usable worker id and two ZeroMQ endpoints.
@@ -61,6 +70,51 @@ public struct IntakeStats: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case accepted, evaluated, pending, leased, workers
         case lastSequence = "last_sequence"
+    }
+}
+
+/// The second attachment of a `lease`: what the worker needs besides the submission itself.
+/// The unit's other submissions named in `dossier` follow as further attachments, in that order.
+public struct LeaseContext: Sendable, Equatable {
+    /// Intake's number for the submission: a later submission of the unit has a higher one.
+    public let revision: Int64
+    /// A re-evaluation: `id@version` of the one set to judge under.
+    public let criteriaSet: String?
+    /// The unit's other submissions of the year, latest version of each as of this one, newest first.
+    public let dossier: [SubmissionFacts]
+
+    public init(revision: Int64, criteriaSet: String? = nil, dossier: [SubmissionFacts] = []) {
+        self.revision = revision
+        self.criteriaSet = criteriaSet
+        self.dossier = dossier
+    }
+
+    /// `{"criteria_set":…,"dossier":[…],"revision":N}`, absent members left out.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter(capacity: 64 + dossier.count * 300)
+        writer.beginObject()
+        writer.field("criteria_set", criteriaSet)
+        if !dossier.isEmpty {
+            writer.key("dossier")
+            writer.beginArray()
+            for facts in dossier { facts.write(to: &writer) }
+            writer.endArray()
+        }
+        writer.field("revision", revision)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// Reads a context attachment.
+    public init(json bytes: [UInt8]) throws(WireError) {
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes) } catch { throw WireError(.badRequest, "lease context: \(error)") }
+        guard let object = json.object, let revision = object["revision"]?.integer else {
+            throw WireError(.badRequest, "lease context needs a revision")
+        }
+        var dossier: [SubmissionFacts] = []
+        for item in object["dossier"]?.array ?? [] { dossier.append(try SubmissionFacts(json: item)) }
+        self.init(revision: Int64(revision), criteriaSet: object["criteria_set"]?.string, dossier: dossier)
     }
 }
 

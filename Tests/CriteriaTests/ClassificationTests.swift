@@ -58,7 +58,7 @@ struct ClassificationTests {
         #expect(judged.criteria[1].reason == "Chưa đạt: chưa có registered_q1, 0/3 điểm (Quyết định thử, mục P-2).")
         #expect(
             CriteriaEngine.summary(judged, set: set)
-                == "Phân loại thử: 7/10 điểm, xếp loại Khá (ngưỡng xếp loại tạm thời) (bộ tiêu chí SHEET@1).")
+                == "Phân loại thử: 7/10 điểm, xếp loại Khá (ngưỡng xếp loại tạm thời; bộ tiêu chí SHEET@1).")
     }
 
     @Test("a missing field awards no points")

@@ -188,7 +188,10 @@ struct CriteriaCatalogTests {
         }
         try Self.withDirectory(["one.json": tt124, "two.json": tt124]) { directory in
             let error = #expect(throws: CriteriaError.self) { try CriteriaCatalog.load(directory: directory) }
-            #expect(error?.problems == ["criteria set TT124-KDC@1 is defined twice"])
+            #expect(
+                error?.problems == [
+                    "\(directory.path)/two.json: criteria set TT124-KDC@1 is already defined in \(directory.path)/one.json"
+                ])
         }
     }
 
@@ -205,6 +208,57 @@ struct CriteriaCatalogTests {
         for original in [set, try CriteriaFixtures.tt124()] {
             let decoded = try JSONDecoder().decode(CriteriaSet.self, from: JSONEncoder().encode(original))
             #expect(decoded == original)
+        }
+    }
+
+    @Test(
+        "a rule must fit its field's type and allowed codes; a set must name kinds and end after it starts",
+        arguments: [
+            (
+                #"{"type": "yes", "field": "households_total", "label": "x"}"#,
+                "field households_total is not a yes/no field"
+            ),
+            (
+                #"{"type": "at_least", "field": "policy_implemented", "minimum": 1, "label": "x"}"#,
+                "field policy_implemented is not a count"
+            ),
+            (
+                #"{"type": "share_at_least", "numerator": "note", "denominator": "households_total", "percent": 50, "label": "x"}"#,
+                "field note is not a count"
+            ),
+            (
+                #"{"type": "none_of", "field": "households_total", "codes": {"a": "A"}}"#,
+                "field households_total is not a list of codes"
+            ),
+            (
+                #"{"type": "none_of", "field": "security_incidents", "codes": {"khong_co": "Không có"}}"#,
+                "code khong_co is not one field security_incidents allows"
+            ),
+            (
+                #"{"type": "includes", "field": "policy_implemented", "code": "a", "label": "x"}"#,
+                "is not a code or list of codes"
+            ),
+        ])
+    func ruleTypes(rule: String, problem: String) throws {
+        let set = try CriteriaFixtures.set(criteria: [CriteriaFixtures.criterion("T-1", rule: rule)])
+        do {
+            _ = try CriteriaCatalog(sets: [set])
+            Issue.record("accepted a rule that does not fit its field: \(rule)")
+        } catch { #expect(error.description.contains(problem), "\(error.description)") }
+    }
+
+    @Test("a set without unit kinds, or ending before it starts, is refused")
+    func setShape() throws {
+        let empty = try CriteriaFixtures.set(unitKinds: [])
+        let backwards = try CriteriaFixtures.set(validFrom: 2025, validTo: 2024)
+        do {
+            _ = try CriteriaCatalog(sets: [empty, backwards])
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.contains("criteria set TEST@1 names no unit_kinds"))
+            #expect(
+                error.problems.contains(
+                    "criteria set TEST@1 ends (valid_to_year 2024) before it starts (valid_from_year 2025)"))
         }
     }
 }

@@ -399,4 +399,33 @@ struct SubmissionValidatorNewKindsTests {
                 "data.form invalid_value", "data.beneficiary missing_field", "data.achievement missing_field",
             ])
     }
+
+}
+
+extension SubmissionValidatorTests {
+    // MARK: - Cross-field rules
+
+    @Test(
+        "a part cannot exceed its whole, nor a count its natural maximum",
+        arguments: [
+            (#"{"households_total": 100, "households_registered": 101}"#, "data.households_registered"),
+            (#"{"staff_total": 40, "staff_briefed": 41}"#, "data.staff_briefed"),
+            (#"{"staff_total": 40, "staff_participating": 45}"#, "data.staff_participating"),
+            (#"{"annual_events_held": 8}"#, "data.annual_events_held"),
+        ])
+    func crossField(data: String, field: String) throws {
+        let problems = try #require(rejected(Self.body(data: data))).problems
+        #expect(problems.map(\.field) == [field])
+        #expect(problems.first?.code == .invalidValue)
+        #expect(
+            problems.first?.message.contains("lớn hơn") == true
+                || problems.first?.message.contains("vượt quá 7") == true)
+    }
+
+    @Test("a part equal to its whole, and 7 yearly events, are accepted")
+    func crossFieldAtTheLimit() throws {
+        let data =
+            #"{"households_total": 100, "households_registered": 100, "staff_total": 40, "staff_participating": 40, "annual_events_held": 7}"#
+        #expect(throws: Never.self) { try validator.validate(Self.body(data: data)).get() }
+    }
 }
