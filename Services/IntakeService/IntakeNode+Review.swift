@@ -116,6 +116,10 @@ extension IntakeNode {
             period = query.period ?? ""
             year = Period(period)?.year ?? 0
         }
+        let latestYear = Self.currentYear(configuration) + 1
+        guard (2021...latestYear).contains(year) else {
+            return refuse("period", .periodOutOfRange, "Năm \(year) nằm ngoài khoảng 2021–\(latestYear).")
+        }
         guard let unit = configuration.registry[unitID] else {
             return refuse("unit", .unknownUnit, "Không có đơn vị “\(unitID)” trong danh mục.")
         }

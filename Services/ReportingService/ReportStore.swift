@@ -139,7 +139,11 @@ struct ReportStore: EventApplier {
     static func results(unit: String, period: String, _ db: Database) throws -> [[UInt8]] {
         guard let year = Period(period)?.year else { return [] }
         return try Data.fetchAll(
-            db, sql: "SELECT result FROM report_result WHERE unit = ? AND year = ? ORDER BY judgement, set_id",
+            db,
+            sql: """
+                SELECT result FROM report_result WHERE unit = ? AND year = ?
+                ORDER BY CASE judgement WHEN 'recognition' THEN 0 WHEN 'classification' THEN 1 ELSE 2 END, set_id
+                """,
             arguments: [unit, year]
         ).map { [UInt8]($0) }
     }

@@ -97,7 +97,7 @@ public enum CriteriaEngine {
             return (false, "đã xảy ra: \(names)")
         case .includes(let field, let code, let label):
             let values = data[field].map { $0.array?.compactMap(\.string) ?? $0.string.map { [$0] } ?? [] }
-            guard let values else { return (false, "chưa có báo cáo về \(label)") }
+            guard let values else { return (false, "báo cáo chưa nêu \(label)") }
             return values.contains(code) ? (true, "có \(label)") : (false, "chưa có \(label)")
         }
     }

@@ -59,14 +59,17 @@ public struct ReviewRequest: Codable, Sendable, Equatable {
         case submissionID = "submission_id"
     }
 
-    /// The longest reason kept.
+    /// The longest reason kept, in Unicode code points (as submission texts are counted).
     public static let maximumReasonLength = 2000
 
     /// What is missing or malformed, in Vietnamese, before any state is read.
     public func shapeProblems() -> [Problem] {
         var problems: [Problem] = []
-        if reviewer.isEmpty || reviewer.utf8.count > 100 {
+        if reviewer.isEmpty {
             problems.append(Problem(field: "reviewer", code: .missingField, message: "Thiếu mã đơn vị xét duyệt."))
+        } else if reviewer.utf8.count > 100 {
+            problems.append(
+                Problem(field: "reviewer", code: .invalidValue, message: "Mã đơn vị xét duyệt dài quá 100 byte."))
         }
         switch action {
         case .accept, .sendBack:
@@ -86,7 +89,7 @@ public struct ReviewRequest: Codable, Sendable, Equatable {
             }
         }
         if action == .sendBack || action == .unlock {
-            if (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            if (reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 problems.append(
                     Problem(
                         field: "reason", code: .missingField,
@@ -94,7 +97,7 @@ public struct ReviewRequest: Codable, Sendable, Equatable {
                             ? "Trả lại báo cáo phải nêu lý do để đơn vị sửa." : "Mở khóa kỳ báo cáo phải nêu lý do."))
             }
         }
-        if let reason, reason.count > Self.maximumReasonLength {
+        if let reason, reason.unicodeScalars.count > Self.maximumReasonLength {
             problems.append(
                 Problem(
                     field: "reason", code: .tooLarge,

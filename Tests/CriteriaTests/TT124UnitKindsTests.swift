@@ -73,15 +73,20 @@ struct TT124UnitKindsTests {
             ("all met", [:], [String]()),
             ("one case of school violence", ["school_violence_cases": JSONValue.number(1)], ["TT124-GD-4"]),
             ("no coordination with the parents' board", ["parents_board_coordination": .bool(false)], ["TT124-GD-3"]),
+            (
+                "a plan but no resolution in Q1 (version 2 reads both)", ["party_resolution_q1": .bool(false)],
+                ["TT124-GD-1.1"]
+            ),
         ] as [(String, [String: JSONValue], [String])])
     func school(_ name: String, _ change: [String: JSONValue], _ failing: [String]) throws {
         let good: [String: JSONValue] = [
-            "plan_issued_q1": .bool(true), "registered_q1": .bool(true), "parents_board_coordination": .bool(true),
+            "party_resolution_q1": .bool(true), "plan_issued_q1": .bool(true), "registered_q1": .bool(true),
+            "parents_board_coordination": .bool(true),
             "school_violence_cases": .number(0), "staff_total": .number(60), "staff_briefed": .number(60),
             "effective_models": .number(1),
         ]
         let result = try evaluate(.school, good.merging(change) { $1 })
-        #expect(result.set == "TT124-GD@1")
+        #expect(result.set == "TT124-GD@2")
         #expect(result.failed == failing, "\(name)")
     }
 
