@@ -167,6 +167,18 @@ public struct SubmissionValidator: Sendable {
                             "Đơn vị “\(unit.name)” không còn hoặc chưa có trong kỳ \(period) (\(window.lowerBound.vietnamese)–\(window.upperBound.vietnamese)); hiệu lực \(validity)\(successors)."
                     ))
             }
+            // What happened in the period happened inside its evaluation window.
+            if let kind {
+                for field in Self.datesInWindow[kind] ?? [] {
+                    guard let text = data[field]?.string, let day = Day(text), !window.contains(day) else { continue }
+                    problems.append(
+                        Problem(
+                            field: "data.\(field)", code: .invalidValue,
+                            message:
+                                "Ngày \(day.vietnamese) nằm ngoài kỳ \(period) của \(unit.kind.vietnameseName) (\(window.lowerBound.vietnamese)–\(window.upperBound.vietnamese)); hãy báo cáo vào kỳ có ngày đó."
+                        ))
+                }
+            }
         }
 
         guard problems.isEmpty, let submissionID, let unit = object["unit"]?.string, let kind, let period else {
@@ -362,6 +374,10 @@ public struct SubmissionValidator: Sendable {
 
     /// Count fields with a natural maximum: the yearly events are the seven of seed 004, III.2.
     private static let boundedCounts = [("annual_events_held", SubmissionSchema.eventCodes.count)]
+
+    /// Date fields that must fall in the period's evaluation window (a model may have started
+    /// years earlier, so `started_on` is not among them).
+    private static let datesInWindow: [SubmissionKind: [String]] = [.eventParticipation: ["held_on"]]
 
     /// Most problems one rejection lists, so a small body cannot make a huge answer.
     public static let maximumProblems = 50

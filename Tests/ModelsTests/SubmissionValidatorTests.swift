@@ -384,6 +384,31 @@ struct SubmissionValidatorNewKindsTests {
             ).isEmpty)
     }
 
+    @Test(
+        "an event is dated inside the period's evaluation window (a commune's 2025: 16/11/2024 to 15/11/2025)",
+        arguments: [
+            ("2024-11-16", true), ("2025-11-15", true), ("2024-11-15", false), ("2025-11-16", false),
+        ])
+    func eventInWindow(day: String, inside: Bool) {
+        let found = problems(
+            "event_participation",
+            #"{"event":"ngay_hoi_toan_dan_bao_ve_antq_19_8","held_on":"\#(day)","organised":true}"#)
+        #expect(found == (inside ? [] : ["data.held_on invalid_value"]))
+    }
+
+    @Test("a residential area's window ends on 31/10, and the message says which window")
+    func residentialWindow() throws {
+        let body =
+            #"{"submission_id":"k2","unit":"\#(TestRegistry.residentialArea)","kind":"event_participation","period":"2025","data":{"event":"ngay_phong_chay_chua_chay_4_10","held_on":"2025-11-04","organised":false}}"#
+        guard case .failure(let rejection) = validator.validate(Array(body.utf8)) else {
+            Issue.record("accepted an event after the residential area's window")
+            return
+        }
+        let message = try #require(rejection.problems.first?.message)
+        #expect(message.contains("4/11/2025"))
+        #expect(message.contains("1/11/2024–31/10/2025"))
+    }
+
     @Test("a code outside its list, a date that is not a day, and missing required fields are each named")
     func invalid() {
         #expect(
