@@ -41,6 +41,25 @@ final class EvaluationWorker {
                     );
                     """)
         }
+        migrator.registerMigration("evaluation.v2-index") { db in
+            // Results live once, as `submission.evaluated` events in the log (same transaction); this
+            // table only says which (submission, set version) is done and where its event is.
+            try db.execute(
+                sql: """
+                    CREATE TABLE evaluation_index (
+                        submission_key TEXT NOT NULL,
+                        criteria_set TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        evaluated_at TEXT NOT NULL,
+                        event_sequence INTEGER,
+                        PRIMARY KEY (submission_key, criteria_set)
+                    );
+                    INSERT INTO evaluation_index (submission_key, criteria_set, outcome, evaluated_at)
+                        SELECT submission_key, criteria_set, outcome, evaluated_at FROM evaluation;
+                    DROP TABLE evaluation;
+                    ALTER TABLE evaluation_index RENAME TO evaluation;
+                    """)
+        }
         EventLog.registerMigrations(in: &migrator)
         return migrator
     }
@@ -228,12 +247,17 @@ final class EvaluationWorker {
                         ) ?? false
                     // Idempotent per submission and criteria set: a lease seen again is only re-acknowledged.
                     guard !done else { continue }
-                    let body = evaluation.jsonBytes
+                    let event = try log.append(
+                        .submissionEvaluated, body: evaluation.jsonBytes, recordedAt: time, in: db)
                     try db.cachedStatement(
-                        sql:
-                            "INSERT INTO evaluation (submission_key, criteria_set, outcome, result, evaluated_at) VALUES (?, ?, ?, ?, ?)"
-                    ).execute(arguments: [work.facts.key, reference, evaluation.outcome.rawValue, Data(body), time])
-                    newEvents.append(try log.append(.submissionEvaluated, body: body, recordedAt: time, in: db))
+                        sql: """
+                            INSERT INTO evaluation (submission_key, criteria_set, outcome, evaluated_at, event_sequence)
+                            VALUES (?, ?, ?, ?, ?)
+                            """
+                    ).execute(arguments: [
+                        work.facts.key, reference, evaluation.outcome.rawValue, time, Int64(event.sequence),
+                    ])
+                    newEvents.append(event)
                 }
             }
         }

@@ -36,6 +36,9 @@ extension IntakeNode {
                 // The same step again (a client retrying after a lost reply): the first answer again.
                 return Envelope(type: .reviewReply, correlation: request.correlation, body: JSONCoding.encode(record))
             }
+            let key = IntakeStore.lockKey(record.unit, Period(record.period)?.year ?? 0)
+            if record.action == .signOff { lockedYears.insert(key) }
+            if record.action == .unlock { lockedYears.remove(key) }
             try events.publish([event])
             logger.info(
                 "review step recorded",

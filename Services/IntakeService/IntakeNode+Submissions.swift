@@ -174,7 +174,9 @@ extension IntakeNode {
                         "Mã báo cáo “\(submission.submissionID)” đã được dùng cho một báo cáo có nội dung khác. Để sửa báo cáo đã gửi, hãy gửi báo cáo mới với mã mới và trường “replaces”: “\(submission.submissionID)”."
                 ))
         }
-        if let (by, at) = try store.lock(unit: submission.unit, year: submission.period.year, db) {
+        if lockedYears.contains(IntakeStore.lockKey(submission.unit, submission.period.year)),
+            let (by, at) = try store.lock(unit: submission.unit, year: submission.period.year, db)
+        {
             return .refused(
                 Rejection(
                     submissionID: submission.submissionID, field: "period", code: .periodLocked,

@@ -32,6 +32,9 @@ final class IntakeNode {
     /// Lease payloads of recently accepted submissions, so leasing them needs no read; bounded, and
     /// anything not here is read from the store when leased (a backlog with no workers stays on disk).
     var payloads: [Int64: IntakeStore.LeasePayload] = [:]
+    /// Signed-off (unit, year) keys, as in `period_lock` (this thread is its only writer), so a
+    /// submission is checked without a query.
+    var lockedYears: Set<String> = []
     /// The submission kinds whose leases each worker connection wants with a dossier.
     var dossierKinds: [WorkDispatcher.Peer: Set<SubmissionKind>] = [:]
     static let maximumCachedPayloads = 20_000
@@ -73,12 +76,13 @@ final class IntakeNode {
             log: store.log, database: store.database, context: context,
             publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
         )
-        let (unevaluated, workers, accepted) = try store.database.read { db in
+        let (unevaluated, workers, accepted, locks) = try store.database.read { db in
             (
                 try store.unevaluated(db), try Row.fetchAll(db, sql: "SELECT * FROM worker"),
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? 0, try store.locks(db)
             )
         }
+        lockedYears = locks
         acceptedCount = accepted
         evaluatedCount = accepted - unevaluated.filter { $0 > 0 }.count
         dispatcher.enqueue(unevaluated)

@@ -86,6 +86,15 @@ struct IntakeStore {
         return migrator
     }
 
+    /// Every locked (unit, year), for the node's in-memory copy.
+    func locks(_ db: Database) throws -> Set<String> {
+        Set(
+            try Row.fetchAll(db, sql: "SELECT unit, year FROM period_lock").map { Self.lockKey($0["unit"], $0["year"]) }
+        )
+    }
+
+    static func lockKey(_ unit: String, _ year: Int) -> String { "\(unit)|\(year)" }
+
     /// Who signed `unit`'s evaluation year `year` off, and when, if it is locked.
     func lock(unit: String, year: Int, _ db: Database) throws -> (by: String, at: String)? {
         try Row.fetchOne(

@@ -46,6 +46,12 @@ public struct Dossier: Sendable {
 
     /// The fields `set` reads, merged as the type's documentation says.
     public func data(for set: CriteriaSet) -> [String: JSONValue] {
+        // The common case: the set reads one kind and the dossier is the one submission.
+        if members.count == 1, set.submissionKinds.count == 1, members[0].facts.kind == set.submissionKinds[0],
+            !members[0].facts.kind.isRepeatable
+        {
+            return members[0].data
+        }
         var merged: [String: JSONValue] = [:]
         for kind in set.submissionKinds {
             let ofKind = members.filter { $0.facts.kind == kind }

@@ -30,8 +30,20 @@ public enum SubmissionSchema {
     /// Forms of commendation proposed by the police with the Home Affairs department.
     public static let commendationCodes: Set<String> = ["co_thi_dua", "bang_khen", "giay_khen"]
 
-    /// The fields of `kind`.
-    public static func fields(of kind: SubmissionKind) -> [FieldSpec] {
+    /// The fields of `kind` (built once: intake and the workers read them for every submission).
+    public static func fields(of kind: SubmissionKind) -> [FieldSpec] { table[kind] ?? [] }
+
+    private static let table: [SubmissionKind: [FieldSpec]] = Dictionary(
+        uniqueKeysWithValues: SubmissionKind.allCases.map { ($0, makeFields(of: $0)) })
+
+    /// Each field's position in ``fields(of:)``, by name.
+    public static func positions(of kind: SubmissionKind) -> [String: Int] { positionTable[kind] ?? [:] }
+
+    private static let positionTable: [SubmissionKind: [String: Int]] = table.mapValues { specs in
+        Dictionary(uniqueKeysWithValues: specs.enumerated().map { ($1.name, $0) })
+    }
+
+    private static func makeFields(of kind: SubmissionKind) -> [FieldSpec] {
         switch kind {
         case .registrationPlan:
             [

@@ -238,8 +238,15 @@ public struct SubmissionValidator: Sendable {
 
     private func checkData(_ data: [String: JSONValue], kind: SubmissionKind, _ problems: inout [Problem]) {
         let specs = SubmissionSchema.fields(of: kind)
-        let known = Set(specs.map(\.name))
-        for name in data.keys.sorted() where !known.contains(name) {
+        let positions = SubmissionSchema.positions(of: kind)
+        // Check the fields sent and the required ones, in the form's order (not all 40-odd fields).
+        var checked: [Int] = []
+        checked.reserveCapacity(data.count + 4)
+        var unknown: [String] = []
+        for name in data.keys {
+            if let position = positions[name] { checked.append(position) } else { unknown.append(name) }
+        }
+        for name in unknown.sorted() {
             problems.append(
                 Problem(
                     field: "data.\(name)", code: .unknownField,
@@ -247,7 +254,10 @@ public struct SubmissionValidator: Sendable {
                         "Trường “\(Self.clip(name))” không có trong mẫu “\(kind.vietnameseName)”; hãy kiểm tra lại tên trường."
                 ))
         }
-        for spec in specs {
+        for (position, spec) in specs.enumerated() where spec.required && data[spec.name] == nil {
+            checked.append(position)
+        }
+        for spec in checked.sorted().map({ specs[$0] }) {
             let path = "data.\(spec.name)"
             guard let value = data[spec.name], value != .null else {
                 if spec.required {
