@@ -71,7 +71,15 @@ struct InboxStore: EventApplier {
             "Báo cáo \(facts.kind.vietnameseName) \(period) (mã \(facts.key), lần \(facts.version)) đã được đánh giá.",
             evaluation.summary,
         ]
-        for criterion in evaluation.criteria {
+        // What the unit must act on: the criteria not met, each with its reason; `antq explain` shows all.
+        let unmet = evaluation.criteria.filter { !$0.met }
+        if !evaluation.criteria.isEmpty {
+            lines.append(
+                unmet.isEmpty
+                    ? "Tất cả \(evaluation.criteria.count) tiêu chí đều đạt."
+                    : "Các tiêu chí chưa đạt (\(unmet.count)/\(evaluation.criteria.count)):")
+        }
+        for criterion in unmet {
             lines.append("- \(criterion.criterion): \(criterion.reason)")
         }
         if evaluation.outcome == .failed, evaluation.judgement == .recognition {

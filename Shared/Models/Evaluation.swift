@@ -135,10 +135,12 @@ public struct EvaluationOutline: Sendable, Equatable {
     public let level: String?
     public let revision: Int64?
 
-    /// Reads the outline from an `submission.evaluated` event body.
+    /// Reads the outline from an `submission.evaluated` event body (stepping over the reasons).
     public init(body: [UInt8]) throws(WireError) {
         let json: JSONValue
-        do { json = try JSONParser.parse(body) } catch { throw WireError(.badRequest, "evaluation body: \(error)") }
+        do {
+            json = try JSONParser.parse(body, skippingMembers: ["criteria", "summary", "sources"])
+        } catch { throw WireError(.badRequest, "evaluation body: \(error)") }
         guard let submission = json.object?["submission"],
             let outcome = json.object?["outcome"]?.string.flatMap(Evaluation.Outcome.init(rawValue:))
         else { throw WireError(.badRequest, "not an Evaluation object") }

@@ -11,10 +11,30 @@ public struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Members of the top-level object to step over without building their values.
+    private var skipping: Set<String> = []
 
     /// Parses a whole document; anything after the value but white space is an error.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        let value = try parser.parseValue()
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected data after the JSON value") }
+        return value
+    }
+
+    /// Parses a whole document, stepping over the values of the top-level object's `members`
+    /// (they are left out of the result). Skipped values are checked for structure, strings for
+    /// termination and control characters, not for UTF-8: for readers that need a few members of a
+    /// large event body (reporting reads an evaluation without its reasons).
+    public static func parse(
+        _ bytes: [UInt8], skippingMembers members: Set<String>
+    ) throws(JSONParseError)
+        -> JSONValue
+    {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipping = members
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -88,7 +108,11 @@ public struct JSONParser {
             }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            if depth == 1, !skipping.isEmpty, skipping.contains(key) {
+                try skipValue()
+            } else {
+                object[key] = try parseValue()
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -100,6 +124,71 @@ public struct JSONParser {
             depth -= 1
             return .object(object)
         }
+    }
+
+    /// Steps over one value, checking its structure, without building it.
+    private mutating func skipValue() throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            try enter()
+            index += 1
+            skipWhitespace()
+            if index < bytes.count, bytes[index] == close {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                if isObject {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                        throw error("expected a quoted key")
+                    }
+                    try skipString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                        throw error("expected ':' after a key")
+                    }
+                    index += 1
+                    skipWhitespace()
+                }
+                try skipValue()
+                skipWhitespace()
+                guard index < bytes.count else { throw error("unexpected end of input") }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard bytes[index] == close else { throw error("expected ',' or a closing bracket") }
+                index += 1
+                depth -= 1
+                return
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expect("true")
+        case UInt8(ascii: "f"): try expect("false")
+        case UInt8(ascii: "n"): try expect("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw error("unexpected character \(describe(bytes[index]))")
+        }
+    }
+
+    /// Steps over a string: to its unescaped closing quote, refusing control characters.
+    private mutating func skipString() throws(JSONParseError) {
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            guard byte >= 0x20 else { throw error("control character in a string") }
+            index += byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        throw error("unterminated string")
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {

@@ -78,7 +78,15 @@ struct ExplainReevaluateTests {
         // Both results reached the unit's inbox: the old one is kept, the new one added.
         let units = Set(TestSystem.units(of: bodies))
         #expect(try system.waitUntil { try system.allNotices(notification, units: units).count == expected + 2 })
-        let keys = try system.allNotices(notification, units: units).map(\.key)
+        let notices = try system.allNotices(notification, units: units)
+        let keys = notices.map(\.key)
+        // A result notice lists what the unit must act on: the criteria not met, with their reasons.
+        let failed = try #require(notices.first { $0.unit == unit && $0.key.hasSuffix(":TT124-KDC@1") })
+        #expect(failed.title.hasSuffix("An toàn về an ninh, trật tự: CHƯA ĐẠT"))
+        #expect(
+            failed.body.contains("Các tiêu chí chưa đạt (1/5):\n- TT124-KDC-1.3: Chưa đạt: 87% hộ gia đình đăng ký"))
+        let passed = try #require(notices.first { $0.unit == unit && $0.key.hasSuffix(":TT124-KDC@2") })
+        #expect(passed.body.contains("Tất cả 5 tiêu chí đều đạt."))
         #expect(keys.contains { $0.hasSuffix(":TT124-KDC@1") } && keys.contains { $0.hasSuffix(":TT124-KDC@2") })
         // The reporting counts follow the newest version: both areas now "an toàn".
         let report = try JSONCoding.decode(

@@ -106,4 +106,23 @@ struct JSONWriterTests {
         #expect(outline.outcome == .notApplicable)
         #expect(throws: WireError.self) { try EvaluationOutline(body: Array("{}".utf8)) }
     }
+
+    @Test("skipping members leaves them out of the top-level object only, and still checks their structure")
+    func skippingMembers() throws {
+        let text =
+            #"{"a": 1, "criteria": [{"reason": "Đạt: \"x\" \\ y", "n": [true, null, -1.5e3]}], "b": {"criteria": 2}}"#
+        let value = try JSONParser.parse(Array(text.utf8), skippingMembers: ["criteria"])
+        #expect(value == .object(["a": .number(1), "b": .object(["criteria": .number(2)])]))
+        for bad in [
+            #"{"criteria": "unterminated}"#, #"{"criteria": [1, 2}"#, #"{"criteria": {"k" 1}}"#,
+            "{\"criteria\": \"tab\there\"}", #"{"criteria": tru}"#, #"{"criteria": [1,]}"#,
+            #"{"criteria": "\"#,
+        ] {
+            #expect(throws: JSONParseError.self, "\(bad)") {
+                try JSONParser.parse(Array(bad.utf8), skippingMembers: ["criteria"])
+            }
+        }
+        let deep = "{\"criteria\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}"
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(deep.utf8), skippingMembers: ["criteria"]) }
+    }
 }
