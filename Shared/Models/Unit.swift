@@ -17,10 +17,13 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
     public let validTo: Day?
     /// The units that took over from this one when it ended (a merge names the merged unit).
     public let successors: [String]
+    /// The unit that reports for this one (a commune for its residential areas); `nil`: itself.
+    public let reportedBy: String?
 
     public init(
         id: String, name: String, kind: UnitKind, parent: String? = nil, block: String? = nil,
-        attributes: [String] = [], validFrom: Day? = nil, validTo: Day? = nil, successors: [String] = []
+        attributes: [String] = [], validFrom: Day? = nil, validTo: Day? = nil, successors: [String] = [],
+        reportedBy: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -31,7 +34,11 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
         self.validFrom = validFrom
         self.validTo = validTo
         self.successors = successors
+        self.reportedBy = reportedBy
     }
+
+    /// Who submits for this unit: `reportedBy`, or the unit itself.
+    public var reporter: String { reportedBy ?? id }
 
     /// Whether this version is valid on some day of `window`.
     public func isValid(during window: ClosedRange<Day>) -> Bool {
@@ -48,6 +55,7 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
         case id, name, kind, parent, block, attributes, successors
         case validFrom = "valid_from"
         case validTo = "valid_to"
+        case reportedBy = "reported_by"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,5 +69,6 @@ public struct Unit: Codable, Sendable, Equatable, Identifiable {
         validFrom = try container.decodeIfPresent(Day.self, forKey: .validFrom)
         validTo = try container.decodeIfPresent(Day.self, forKey: .validTo)
         successors = try container.decodeIfPresent([String].self, forKey: .successors) ?? []
+        reportedBy = try container.decodeIfPresent(String.self, forKey: .reportedBy)
     }
 }

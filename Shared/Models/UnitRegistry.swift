@@ -6,7 +6,7 @@ import Foundation
 /// appear several times with the same id and validity periods that do not overlap (a commune that
 /// moved under the province when districts were removed in 2025); a period is judged against the
 /// versions valid during it. Loading reports every problem: duplicate ids with overlapping validity,
-/// unknown parents or successors, a parent that is not valid while its child is, cycles, and
+/// unknown parents, successors or reporting units, a parent that is not valid while its child is, cycles, and
 /// validity that ends before it starts; with the file's line numbers when read from a file.
 public struct UnitRegistry: Sendable {
     public let name: String
@@ -98,6 +98,9 @@ public struct UnitRegistry: Sendable {
                 } else {
                     problems.append((index, "unknown parent \(parent)"))
                 }
+            }
+            if let reporter = unit.reportedBy, byID[reporter] == nil {
+                problems.append((index, "unknown reported_by \(reporter)"))
             }
             for successor in unit.successors where byID[successor] == nil {
                 problems.append((index, "unknown successor \(successor)"))

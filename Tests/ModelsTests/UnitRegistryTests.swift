@@ -111,6 +111,26 @@ struct UnitRegistryTests {
         #expect(error?.problems == ["\(url.path):1: unit A: unknown parent B"])
     }
 
+    @Test("the unit that reports for another must exist; a unit without one reports for itself")
+    func reportedBy() throws {
+        let url = try Self.write(
+            #"""
+            {"registry": "r", "version": "1", "units": [
+             {"id": "C", "name": "Xã C", "kind": "commune"},
+             {"id": "C-KDC1", "name": "Thôn 1", "kind": "residential_area", "parent": "C", "reported_by": "C"},
+             {"id": "C-KDC2", "name": "Thôn 2", "kind": "residential_area", "parent": "C", "reported_by": "NOBODY"}]}
+            """#)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let error = #expect(throws: RegistryError.self) { try UnitRegistry.load(from: url) }
+        #expect(error?.problems == ["\(url.path):4: unit C-KDC2: unknown reported_by NOBODY"])
+        let registry = try UnitRegistry.load(
+            from: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../data/units/tuyen-quang.json").standardizedFileURL)
+        let hamlet = try #require(registry["TQ-SD-DONGTHO-KDC01"])
+        #expect(hamlet.reporter == "TQ-SD-DONGTHO")
+        #expect(try #require(registry["TQ-SD-DONGTHO"]).reporter == "TQ-SD-DONGTHO")
+    }
+
     @Test("problems name the line of the unit they are about")
     func load_lineNumbers() throws {
         let url = try Self.write(
