@@ -126,7 +126,7 @@ public struct CriteriaCatalog: Sendable {
         return problems
     }
 
-    /// Loads every `*.json` file of `directory`.
+    /// Loads every `*.json` file of `directory`; every problem names its file and line.
     public static func load(directory: URL) throws -> CriteriaCatalog {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
@@ -135,20 +135,50 @@ public struct CriteriaCatalog: Sendable {
         var problems: [String] = []
         var definedIn: [String: String] = [:]
         for file in files {
+            let bytes: Data
+            do { bytes = try Data(contentsOf: file) } catch {
+                problems.append("\(file.path): cannot be read: \(error.localizedDescription)")
+                continue
+            }
+            let lines = SourceLines(bytes)
             do {
-                let set = try JSONDecoder().decode(CriteriaSet.self, from: Data(contentsOf: file))
-                problems += Self.problems(of: set).map { "\(file.path): \($0)" }
+                let set = try JSONDecoder().decode(CriteriaSet.self, from: bytes)
+                problems += Self.problems(of: set).map { "\(file.path):\(lines.line(of: $0)): \($0)" }
                 if let other = definedIn[set.reference] {
-                    problems.append("\(file.path): criteria set \(set.reference) is already defined in \(other)")
+                    problems.append("\(file.path):1: criteria set \(set.reference) is already defined in \(other)")
                 }
                 definedIn[set.reference] = file.path
                 sets.append(set)
+            } catch let error as DecodingError {
+                problems.append("\(file.path):\(lines.line(of: error)): \(Self.describe(error))")
             } catch {
                 problems.append("\(file.path): \(error)")
             }
         }
         guard problems.isEmpty else { throw CriteriaError(problems: problems) }
         return try CriteriaCatalog(sets: sets)
+    }
+
+    /// A decoding error in a few words: where (`criteria[3].rule`) and what.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as? NSError)?.userInfo["NSDebugDescription"] as? String
+            return "\(path(context.codingPath).isEmpty ? "" : path(context.codingPath) + ": ")"
+                + (underlying.map { "not valid JSON (\($0))" } ?? context.debugDescription)
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): missing"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(type), found null"
+        @unknown default:
+            return "\(error)"
+        }
     }
 
     /// The newest version of the set that judges this unit kind's submission kind in `year`.
@@ -177,6 +207,52 @@ public struct CriteriaCatalog: Sendable {
     private static func isNewer(_ a: CriteriaSet, than b: CriteriaSet) -> Bool {
         a.validFromYear != b.validFromYear
             ? a.validFromYear > b.validFromYear : b.versionOrder.lexicographicallyPrecedes(a.versionOrder)
+    }
+}
+
+/// A criteria file's text, to say on which line a problem is: a criterion's line is the line of its
+/// `"id"`; anything else about the set is on the set's `"id"` line (or 1).
+struct SourceLines {
+    private let lines: [Substring]
+
+    init(_ data: Data) {
+        lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The line of `"id": "<id>"`, or of the first `"id"`.
+    func line(ofID id: String?) -> Int {
+        if let id, let index = lines.firstIndex(where: { $0.contains("\"\(id)\"") && $0.contains("\"id\"") }) {
+            return index + 1
+        }
+        return (lines.firstIndex { $0.contains("\"id\"") } ?? 0) + 1
+    }
+
+    /// The line a validation problem is about (`criterion X of ...` names the criterion).
+    func line(of problem: String) -> Int {
+        let words = problem.split(separator: " ").map(String.init)
+        guard var at = words.firstIndex(of: "criterion") else { return line(ofID: nil) }
+        if at + 1 < words.count, words[at + 1] == "id" { at += 1 }
+        guard at + 1 < words.count else { return line(ofID: nil) }
+        return line(ofID: words[at + 1].trimmingCharacters(in: CharacterSet(charactersIn: ":")))
+    }
+
+    /// The line of the criterion a decoding error is in (`criteria[3]...`), else of the set.
+    func line(of error: DecodingError) -> Int {
+        let context: DecodingError.Context? =
+            switch error {
+            case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context),
+                .valueNotFound(_, let context):
+                context
+            @unknown default: nil
+            }
+        guard let keys = context?.codingPath, keys.first?.stringValue == "criteria", keys.count > 1,
+            let index = keys[1].intValue
+        else {
+            return line(ofID: nil)
+        }
+        // The index-th criterion's "id" line: the (index + 2)-th "id" in the file (the set's is first).
+        let idLines = lines.indices.filter { lines[$0].contains("\"id\"") }
+        return idLines.count > index + 1 ? idLines[index + 1] + 1 : line(ofID: nil)
     }
 }
 

@@ -161,6 +161,39 @@ struct CriteriaCatalogTests {
 
     // MARK: - Loading files
 
+    @Test("problems name the file and the line of the criterion they are about")
+    func load_lineNumbers() throws {
+        let text = """
+            {
+              "id": "LINES", "version": "1", "title": "Thử", "legal_source": "Văn bản thử",
+              "unit_kinds": ["residential_area"], "submission_kinds": ["self_assessment"],
+              "valid_from_year": 2022, "valid_to_year": null,
+              "criteria": [
+                {"id": "L-1", "text": "Một.", "source": "mục 1",
+                 "rule": {"type": "yes", "field": "policy_implemented", "label": "x"}},
+                {"id": "L-2", "text": "Hai.", "source": "mục 2",
+                 "rule": {"type": "yes", "field": "no_such_field", "label": "x"}},
+                {"id": "L-3", "text": "Ba.", "source": "mục 3",
+                 "rule": {"type": "at_least", "field": "households_total", "label": "x"}}
+              ]
+            }
+            """
+        try Self.withDirectory(["lines.json": text]) { directory in
+            let error = #expect(throws: CriteriaError.self) { try CriteriaCatalog.load(directory: directory) }
+            // The missing `minimum` of L-3 stops decoding: reported on L-3's line.
+            #expect(error?.problems == ["\(directory.path)/lines.json:10: criteria[2].rule.minimum: missing"])
+        }
+        let fixed = text.replacingOccurrences(
+            of: #""households_total", "label""#, with: #""households_total", "minimum": 1, "label""#)
+        try Self.withDirectory(["lines.json": fixed]) { directory in
+            let error = #expect(throws: CriteriaError.self) { try CriteriaCatalog.load(directory: directory) }
+            #expect(
+                error?.problems == [
+                    "\(directory.path)/lines.json:8: criterion L-2 of LINES@1 reads unknown field no_such_field"
+                ])
+        }
+    }
+
     @Test("an unknown rule type in a data file is refused, naming the file and the type")
     func load_unknownRuleType() throws {
         let bad = CriteriaFixtures.setJSON(criteria: [
@@ -190,7 +223,7 @@ struct CriteriaCatalogTests {
             let error = #expect(throws: CriteriaError.self) { try CriteriaCatalog.load(directory: directory) }
             #expect(
                 error?.problems == [
-                    "\(directory.path)/two.json: criteria set TT124-KDC@1 is already defined in \(directory.path)/one.json"
+                    "\(directory.path)/two.json:1: criteria set TT124-KDC@1 is already defined in \(directory.path)/one.json"
                 ])
         }
     }
