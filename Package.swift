@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "Criteria", dependencies: ["Models"], path: "Shared/Criteria", swiftSettings: swiftSettings),
         .target(name: "Store", dependencies: [grdb], path: "Shared/Store", swiftSettings: swiftSettings),
         .target(
+            name: "Obligations", dependencies: ["Models"], path: "Shared/Obligations", swiftSettings: swiftSettings),
+        .target(
             name: "EventLog",
             dependencies: ["ZeroMQ", "Models", "Store", "ServiceKit", grdb, logging],
             path: "Shared/EventLog",
@@ -130,6 +132,12 @@ let package = Package(
             name: "ZeroMQTests", dependencies: ["ZeroMQ"], path: "Tests/ZeroMQTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ObligationsTests",
+            dependencies: ["Obligations", "Models"],
+            path: "Tests/ObligationsTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CriteriaTests",
             dependencies: ["Criteria", "Models"],

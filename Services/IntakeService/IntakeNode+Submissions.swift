@@ -232,7 +232,8 @@ extension IntakeNode {
             key: "\(node)/\(submission.submissionID)", root: "\(node)/\(rootID)", version: version,
             unit: unit.id, unitKind: unit.kind,
             area: configuration.registry.area(of: unit.id, during: window) ?? unit.id,
-            kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt
+            kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt,
+            event: submission.kind == .eventParticipation ? submission.data["event"]?.string : nil
         )
         let factsBody = facts.jsonBytes
         let event = try store.log.append(.submissionReceived, body: factsBody, recordedAt: acceptedAt, in: db)

@@ -227,8 +227,9 @@ struct IntakeStore {
         func facts(node: String) -> SubmissionFacts {
             SubmissionFacts(
                 key: "\(node)/\(submissionID)", root: "\(node)/\(rootID)", version: version, unit: unit,
-                unitKind: unitKind,
-                area: area, kind: kind, period: period, acceptedAt: acceptedAt)
+                unitKind: unitKind, area: area, kind: kind, period: period, acceptedAt: acceptedAt,
+                event: kind == .eventParticipation
+                    ? (try? JSONParser.parse(body))?.object?["data"]?.object?["event"]?.string : nil)
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar day (Vietnam's calendar date, no time zone): validity dates and evaluation windows.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
@@ -35,6 +37,48 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// Days since 1970-01-01 (negative before), for day arithmetic.
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthIndex = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The day `dayNumber` days after 1970-01-01 (years 1–9999).
+    public init?(dayNumber: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.init(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    /// The day `count` days later (earlier when negative); `nil` outside years 1–9999.
+    public func adding(days count: Int) -> Day? { Day(dayNumber: dayNumber + count) }
+
+    /// ISO weekday: 1 Monday … 7 Sunday.
+    public var weekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
+
+    /// Today in `timeZone` (Vietnam's days by default: Asia/Ho_Chi_Minh, UTC+7, no daylight saving).
+    public static func today(
+        at instant: Date = Date(), in timeZone: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
+    ) -> Day? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        return Day(year: year, month: month, day: day)
     }
 
     /// `d/m/yyyy`, as Vietnamese documents write dates.

@@ -14,10 +14,13 @@ public struct SubmissionFacts: Codable, Sendable, Equatable {
     public let kind: SubmissionKind
     public let period: String
     public let acceptedAt: String
+    /// For `event_participation`: the event's code (`data.event`), so subscribers can tell which
+    /// yearly event a unit reported without reading the body.
+    public let event: String?
 
     public init(
         key: String, root: String, version: Int, unit: String, unitKind: UnitKind, area: String,
-        kind: SubmissionKind, period: String, acceptedAt: String
+        kind: SubmissionKind, period: String, acceptedAt: String, event: String? = nil
     ) {
         self.key = key
         self.root = root
@@ -28,10 +31,11 @@ public struct SubmissionFacts: Codable, Sendable, Equatable {
         self.kind = kind
         self.period = period
         self.acceptedAt = acceptedAt
+        self.event = event
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, root, version, unit, area, kind, period
+        case key, root, version, unit, area, kind, period, event
         case unitKind = "unit_kind"
         case acceptedAt = "accepted_at"
     }
@@ -49,6 +53,7 @@ extension SubmissionFacts {
         writer.beginObject()
         writer.field("accepted_at", acceptedAt)
         writer.field("area", area)
+        writer.field("event", event)
         writer.field("key", key)
         writer.field("kind", kind.rawValue)
         writer.field("period", period)
@@ -72,8 +77,7 @@ extension SubmissionFacts {
         else { throw WireError(.badRequest, "not a SubmissionFacts object") }
         self.init(
             key: key, root: root, version: version, unit: unit, unitKind: unitKind, area: area, kind: kind,
-            period: period,
-            acceptedAt: acceptedAt
+            period: period, acceptedAt: acceptedAt, event: object["event"]?.string
         )
     }
 }
