@@ -85,7 +85,9 @@ let package = Package(
         ),
         .target(
             name: "NotificationService",
-            dependencies: ["ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle],
+            dependencies: [
+                "ZeroMQ", "Models", "Obligations", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle,
+            ],
             path: "Services/NotificationService",
             swiftSettings: swiftSettings
         ),
@@ -109,7 +111,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "antq-notification",
-            dependencies: ["NotificationService", "ServiceKit", argumentParser, logging, lifecycle],
+            dependencies: [
+                "NotificationService", "Obligations", "EventLog", "ServiceKit", "ZeroMQ", argumentParser, logging,
+                lifecycle,
+            ],
             path: "Services/Executables/antq-notification",
             swiftSettings: swiftSettings
         ),
@@ -132,6 +137,12 @@ let package = Package(
             name: "ZeroMQTests", dependencies: ["ZeroMQ"], path: "Tests/ZeroMQTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelsTests", dependencies: ["Models"], path: "Tests/ModelsTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NotificationServiceTests",
+            dependencies: ["NotificationService", "Obligations", "Models"],
+            path: "Tests/NotificationServiceTests",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ObligationsTests",
             dependencies: ["Obligations", "Models"],

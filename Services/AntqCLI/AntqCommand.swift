@@ -32,6 +32,19 @@ struct ClientOptions: ParsableArguments {
         guard tries > 0 else { throw ValidationError("Please give --tries of at least 1.") }
     }
 
+    /// Sends one request to `endpoint`; with `json`, prints the answer's body as is and returns `nil`,
+    /// otherwise returns it decoded.
+    func ask<Reply: Decodable>(
+        _ endpoint: String, _ type: MessageType, _ body: [UInt8], json: Bool, as reply: Reply.Type
+    ) throws -> Reply? {
+        let answer = try connect(endpoint).request(type, body: body)
+        if json {
+            print(String(decoding: answer.body, as: UTF8.self))
+            return nil
+        }
+        return try JSONCoding.decode(Reply.self, from: answer.body)
+    }
+
     /// A client of `endpoint` that waits and retries as these flags say (zguide "Lazy Pirate").
     func connect(_ endpoint: String) throws -> RequestClient {
         try RequestClient(context: try Context(), endpoint: endpoint, timeout: timeoutDuration, tries: tries)

@@ -97,16 +97,27 @@ public final class LocalCluster {
     public let binDirectory: URL
     public let registry: String
     public let criteria: String
+    /// Notification's obligations calendar and notice templates.
+    public let calendar: String
+    public let templates: String
     public private(set) var services: [ManagedService] = []
 
     /// - Parameters:
     ///   - binDirectory: where the `antq-*` executables are (the build's products directory).
     ///   - root: a directory for data and logs.
-    public init(binDirectory: URL, root: URL, registry: String, criteria: String) {
+    ///   - calendar, templates: by default `calendar/tuyen-quang.v1.json` and `templates/notices.vi.json`
+    ///     of the data directory the registry is in (`data/units/…` → `data/`).
+    public init(
+        binDirectory: URL, root: URL, registry: String, criteria: String, calendar: String? = nil,
+        templates: String? = nil
+    ) {
         self.binDirectory = binDirectory
         self.root = root
         self.registry = registry
         self.criteria = criteria
+        let data = URL(fileURLWithPath: registry).deletingLastPathComponent().deletingLastPathComponent()
+        self.calendar = calendar ?? data.appendingPathComponent("calendar/tuyen-quang.v1.json").path
+        self.templates = templates ?? data.appendingPathComponent("templates/notices.vi.json").path
     }
 
     /// The directory of the running executable, where its sibling executables are.
@@ -160,12 +171,18 @@ public final class LocalCluster {
 
     /// Starts a subscriber (`antq-reporting` or `antq-notification`) following `intakes`.
     public func startSubscriber(
-        _ executable: String, name: String, following intakes: [ManagedService]
+        _ executable: String, name: String, following intakes: [ManagedService], extra: [String] = []
     ) throws -> ManagedService {
         let sources = intakes.flatMap {
             ["--source", "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")"]
         }
-        let service = make(name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources)
+        // Notification's data files, unless `extra` names its own.
+        let notification =
+            executable == "antq-notification"
+            ? [("--calendar", calendar), ("--templates", templates)].filter { !extra.contains($0.0) }
+                .flatMap { [$0.0, $0.1] } : []
+        let service = make(
+            name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + extra)
         let endpoints = try service.start()
         if let query = endpoints["query"] { service.pin("--query", to: query) }
         return service

@@ -94,13 +94,11 @@ struct AuditCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() throws {
-        let requester = try client.connect(intake)
-        let reply = try requester.request(.audit, body: JSONCoding.encode(AuditRequest(unit: unit, period: period)))
-        if json {
-            print(String(decoding: reply.body, as: UTF8.self))
-            return
-        }
-        let trail = try JSONCoding.decode(AuditTrail.self, from: reply.body)
+        guard
+            let trail = try client.ask(
+                intake, .audit, JSONCoding.encode(AuditRequest(unit: unit, period: period)), json: json,
+                as: AuditTrail.self)
+        else { return }
         if trail.records.isEmpty { print("Chưa có bước xét duyệt nào của đơn vị \(unit).") }
         for record in trail.records {
             print("[\(record.recordedAt)] \(record.action.vietnameseName): \(Self.line(record))")

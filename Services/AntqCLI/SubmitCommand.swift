@@ -76,13 +76,11 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() throws {
-        let requester = try client.connect(intake)
-        let reply = try requester.request(.status, body: JSONCoding.encode(StatusRequest(submissionID: submissionID)))
-        if json {
-            print(String(decoding: reply.body, as: UTF8.self))
-            return
-        }
-        let status = try JSONCoding.decode(SubmissionStatus.self, from: reply.body)
+        guard
+            let status = try client.ask(
+                intake, .status, JSONCoding.encode(StatusRequest(submissionID: submissionID)), json: json,
+                as: SubmissionStatus.self)
+        else { return }
         let receipt = status.receipt
         print(
             "Báo cáo \(receipt.submissionID) (\(receipt.key)), đơn vị \(receipt.unit), \(receipt.kind.vietnameseName), kỳ \(receipt.period), lần \(receipt.version)"
@@ -97,25 +95,47 @@ struct StatusCommand: ParsableCommand {
 }
 
 struct InboxCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inbox", abstract: "List a unit's notices.")
+    static let configuration = CommandConfiguration(
+        commandName: "inbox", abstract: "List a unit's notices, or acknowledge one (antq inbox ack UNIT KEY).",
+        subcommands: [List.self, Acknowledge.self], defaultSubcommand: List.self)
 
-    @Argument(help: "The unit id, e.g. TQ-NH-THUONGNONG-KDC01.") var unit: String
-    @Option(help: "Notification's query endpoint.") var notification = "tcp://127.0.0.1:7201"
-    @Flag(help: "Print the JSON answer.") var json = false
-    @OptionGroup var client: ClientOptions
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a unit's notices.")
 
-    func run() throws {
-        let requester = try client.connect(notification)
-        let reply = try requester.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit)))
-        if json {
-            print(String(decoding: reply.body, as: UTF8.self))
-            return
+        @Argument(help: "The unit id, e.g. TQ-NH-THUONGNONG-KDC01.") var unit: String
+        @Option(help: "Notification's query endpoint.") var notification = "tcp://127.0.0.1:7201"
+        @Flag(help: "Print the JSON answer.") var json = false
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            guard
+                let inbox = try client.ask(
+                    notification, .inbox, JSONCoding.encode(InboxRequest(unit: unit)), json: json, as: Inbox.self)
+            else { return }
+            if inbox.notices.isEmpty { print("Hộp thư của \(unit) chưa có thông báo.") }
+            for notice in inbox.notices {
+                let read = notice.acknowledgedAt.map { " (đã đọc \($0))" } ?? ""
+                print("[\(notice.createdAt)] \(notice.title)\(read)")
+                print("    mã: \(notice.key)")
+                for line in notice.body.split(separator: "\n") { print("    \(line)") }
+            }
         }
-        let inbox = try JSONCoding.decode(Inbox.self, from: reply.body)
-        if inbox.notices.isEmpty { print("Hộp thư của \(unit) chưa có thông báo.") }
-        for notice in inbox.notices {
-            print("[\(notice.createdAt)] \(notice.title)")
-            for line in notice.body.split(separator: "\n") { print("    \(line)") }
+    }
+
+    struct Acknowledge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ack", abstract: "Mark a notice read (its key is shown by antq inbox UNIT).")
+
+        @Argument(help: "The unit id.") var unit: String
+        @Argument(help: "The notice's key.") var key: String
+        @Option(help: "Notification's query endpoint.") var notification = "tcp://127.0.0.1:7201"
+        @OptionGroup var client: ClientOptions
+
+        func run() throws {
+            let requester = try client.connect(notification)
+            let reply = try requester.request(.inboxAck, body: JSONCoding.encode(InboxAckRequest(unit: unit, key: key)))
+            let notice = try JSONCoding.decode(Notice.self, from: reply.body)
+            print("✓ Đã đánh dấu đã đọc lúc \(notice.acknowledgedAt ?? "?"): \(notice.title)")
         }
     }
 }
@@ -132,13 +152,10 @@ struct ReportCommand: ParsableCommand {
     func validate() throws { try validatePeriod(period) }
 
     func run() throws {
-        let requester = try client.connect(reporting)
-        let reply = try requester.request(.report, body: JSONCoding.encode(ReportRequest(period: period)))
-        if json {
-            print(String(decoding: reply.body, as: UTF8.self))
-            return
-        }
-        let report = try JSONCoding.decode(Report.self, from: reply.body)
+        guard
+            let report = try client.ask(
+                reporting, .report, JSONCoding.encode(ReportRequest(period: period)), json: json, as: Report.self)
+        else { return }
         print(ReportTable.render(report))
     }
 }

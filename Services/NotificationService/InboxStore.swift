@@ -2,12 +2,16 @@ import EventLog
 import Foundation
 import GRDB
 import Models
+import Obligations
 
 /// Notification's inbox: one result notice per evaluated submission version, in Vietnamese.
 /// The notice key makes a second `submission.evaluated` of the same version (another worker after
 /// a crash) a no-op.
 struct InboxStore: EventApplier {
     let registry: UnitRegistry?
+    /// What units owe: a submission that meets an obligation is recorded with the day it came.
+    var calendar: ObligationCalendar? = nil
+    var clock: NoticeClock = .system
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -25,6 +29,25 @@ struct InboxStore: EventApplier {
                     CREATE INDEX notice_unit ON notice (unit, created_at);
                     """)
         }
+        migrator.registerMigration("notification.v2-obligations") { db in
+            // When each obligation was first met (the scheduler's "stop reminding"), and the last
+            // day the scheduler processed.
+            try db.execute(
+                sql: """
+                    CREATE TABLE obligation_met (
+                        unit TEXT NOT NULL,
+                        obligation TEXT NOT NULL,
+                        year INTEGER NOT NULL,
+                        met_on TEXT NOT NULL,
+                        submission_key TEXT NOT NULL,
+                        PRIMARY KEY (unit, obligation, year)
+                    );
+                    CREATE TABLE schedule_state (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        processed_through TEXT NOT NULL
+                    );
+                    """)
+        }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
     }
@@ -32,6 +55,9 @@ struct InboxStore: EventApplier {
     func apply(_ event: Event, in db: Database) throws {
         let notice: Notice
         switch event.type {
+        case .submissionReceived:
+            try recordObligations(event, db)
+            return
         case .submissionEvaluated:
             let evaluation = try Evaluation(body: event.body)
             notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
@@ -93,6 +119,26 @@ struct InboxStore: EventApplier {
         )
     }
 
+    /// Records the obligations a received submission meets, with today's date (the first one stands).
+    private func recordObligations(_ event: Event, _ db: Database) throws {
+        guard let calendar else { return }
+        let facts: SubmissionFacts
+        do { facts = try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
+            throw WireError(.badRequest, "submission.received \(event.sequence) of \(event.producer): \(error)")
+        }
+        let obligations = calendar.obligations(metBy: facts)
+        guard !obligations.isEmpty, let year = Period(facts.period)?.year else { return }
+        let today = clock.today().map(String.init(describing:)) ?? String(facts.acceptedAt.prefix(10))
+        for obligation in obligations {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO obligation_met (unit, obligation, year, met_on, submission_key) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """
+            ).execute(arguments: [facts.unit, obligation.id, year, today, facts.key])
+        }
+    }
+
     /// The notice of a review step, to the reviewed unit.
     static func reviewNotice(_ record: ReviewRecord, key: String, unitName: String?, reviewerName: String?) -> Notice {
         let reviewer = reviewerName ?? record.reviewer
@@ -143,14 +189,34 @@ struct InboxStore: EventApplier {
 
     static func inbox(unit: String, _ db: Database) throws -> Inbox {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT key, unit, title, body, created_at FROM notice WHERE unit = ? ORDER BY created_at, key",
+            db,
+            sql:
+                "SELECT key, unit, title, body, created_at, acknowledged_at FROM notice WHERE unit = ? ORDER BY created_at, key",
             arguments: [unit]
         )
-        return Inbox(
-            unit: unit,
-            notices: rows.map {
-                Notice(
-                    key: $0["key"], unit: $0["unit"], title: $0["title"], body: $0["body"], createdAt: $0["created_at"])
-            })
+        return Inbox(unit: unit, notices: rows.map(notice(_:)))
+    }
+
+    static func notice(_ row: Row) -> Notice {
+        Notice(
+            key: row["key"], unit: row["unit"], title: row["title"], body: row["body"], createdAt: row["created_at"],
+            acknowledgedAt: row["acknowledged_at"])
+    }
+
+    /// Marks `key` read by `unit` (the first acknowledgement's time stands); the notice, or not found.
+    static func acknowledge(_ request: InboxAckRequest, at time: String, _ db: Database) throws -> Notice {
+        try db.execute(
+            sql: "UPDATE notice SET acknowledged_at = ? WHERE key = ? AND unit = ? AND acknowledged_at IS NULL",
+            arguments: [time, request.key, request.unit])
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT key, unit, title, body, created_at, acknowledged_at FROM notice WHERE key = ? AND unit = ?",
+                arguments: [request.key, request.unit])
+        else {
+            throw WireError(.notFound, "unit \(request.unit) has no notice \(request.key)")
+        }
+        return notice(row)
     }
 }

@@ -1,24 +1,87 @@
 import EventLog
+import Foundation
 import Logging
 import Models
+import Obligations
 import ServiceKit
+import Store
 import ZeroMQ
 
-/// Builds the notification service: a subscriber that writes result notices and answers `inbox`.
+/// What the notification service needs besides a subscriber's settings: the obligations calendar,
+/// the notice templates, the clock and how often the scheduler looks at it.
+public struct NotificationConfiguration: Sendable {
+    public var subscriber: SubscriberConfiguration
+    public var calendar: ObligationCalendar
+    public var templates: NoticeTemplates
+    public var clock: NoticeClock
+    public var scheduleInterval: Duration
+
+    public init(
+        subscriber: SubscriberConfiguration, calendar: ObligationCalendar, templates: NoticeTemplates,
+        clock: NoticeClock = .system, scheduleInterval: Duration = .seconds(60)
+    ) {
+        self.subscriber = subscriber
+        self.calendar = calendar
+        self.templates = templates
+        self.clock = clock
+        self.scheduleInterval = scheduleInterval
+    }
+}
+
+/// Builds the notification service: a subscriber that writes result and review notices, records
+/// the obligations units meet, schedules reminders, overdue notices, escalations and digests from
+/// the calendar, and answers `inbox`, `inbox.ack` and `schedule`.
 public enum NotificationService {
-    /// The service to run under a `ServiceGroup`: follows the sources and answers `inbox` until SIGTERM.
-    public static func make(configuration: SubscriberConfiguration, context: Context, logger: Logger) -> LoopService {
-        SubscriberService.make(
-            name: "notification", configuration: configuration, context: context, logger: logger,
-            migrator: { InboxStore.migrator }, applier: InboxStore(registry: configuration.registry)
+    /// The service to run under a `ServiceGroup`: follows the sources and answers queries until SIGTERM.
+    public static func make(
+        configuration: NotificationConfiguration, context: Context, logger: Logger
+    ) throws -> LoopService {
+        guard let registry = configuration.subscriber.registry else {
+            throw WireError(.internalError, "notification needs the unit registry to know who owes what")
+        }
+        let scheduler = NoticeScheduler(
+            schedule: ObligationSchedule(calendar: configuration.calendar, registry: registry),
+            templates: configuration.templates, clock: configuration.clock, logger: logger)
+        let store = InboxStore(registry: registry, calendar: configuration.calendar, clock: configuration.clock)
+        let calendar = configuration.calendar.reference
+        logger.info(
+            "notification calendar and templates",
+            metadata: ["calendar": "\(calendar)", "templates": "\(configuration.templates.reference)"])
+        return SubscriberService.make(
+            name: "notification", configuration: configuration.subscriber, context: context, logger: logger,
+            migrator: { InboxStore.migrator }, applier: store,
+            makeTimers: { database in
+                [(configuration.scheduleInterval, { try scheduler.tick(database) })]
+            }
         ) { database in
             { request, _ in
-                guard request.type == .inbox else {
-                    throw WireError(.unknownType, "the notification endpoint answers inbox, not \(request.type)")
+                switch request.type {
+                case .inbox:
+                    let query = try JSONCoding.decode(InboxRequest.self, from: request.body)
+                    let inbox = try database.read { try InboxStore.inbox(unit: query.unit, $0) }
+                    return Envelope(type: .inboxReply, correlation: request.correlation, body: JSONCoding.encode(inbox))
+                case .inboxAck:
+                    let query = try JSONCoding.decode(InboxAckRequest.self, from: request.body)
+                    let notice = try database.write {
+                        try InboxStore.acknowledge(query, at: StoreDatabase.timestamp(), $0)
+                    }
+                    return Envelope(
+                        type: .inboxAckReply, correlation: request.correlation, body: JSONCoding.encode(notice))
+                case .schedule:
+                    // Run the scheduler first, so a caller that just moved the clock sees the day done.
+                    try scheduler.tick(database)
+                    let status = try database.read { db in
+                        ScheduleStatus(
+                            calendar: calendar, processedThrough: try NoticeScheduler.processedThrough(db),
+                            obligationsMet: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM obligation_met") ?? 0)
+                    }
+                    return Envelope(
+                        type: .scheduleReply, correlation: request.correlation, body: JSONCoding.encode(status))
+                default:
+                    throw WireError(
+                        .unknownType,
+                        "the notification endpoint answers inbox, inbox.ack and schedule, not \(request.type)")
                 }
-                let query = try JSONCoding.decode(InboxRequest.self, from: request.body)
-                let inbox = try database.read { try InboxStore.inbox(unit: query.unit, $0) }
-                return Envelope(type: .inboxReply, correlation: request.correlation, body: JSONCoding.encode(inbox))
             }
         }
     }

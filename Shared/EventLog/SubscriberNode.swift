@@ -15,6 +15,8 @@ public final class SubscriberNode {
 
     /// The query endpoint as bound.
     public let queryEndpoint: String
+    /// Work to do on the loop thread at fixed intervals (e.g. notification's scheduler).
+    public var timers: [(interval: Duration, action: () throws -> Void)] = []
 
     /// Binds the query endpoint and prepares the subscriber; ``run(until:)`` serves.
     public init(
@@ -37,6 +39,7 @@ public final class SubscriberNode {
         let reactor = Reactor(stop: stop)
         subscriber.register(in: reactor)
         reactor.add(queries) { [unowned self] _ in try self.answerQueries() }
+        for timer in timers { reactor.every(timer.interval, handler: timer.action) }
         defer {
             subscriber.close()
             queries.close()

@@ -41,9 +41,12 @@ public enum SubscriberService {
     ///   - name: the service's name, e.g. `reporting`; its store is `<name>.sqlite` in the data directory.
     ///   - migrator: the service's migrations (they must include ``EventSubscriber/registerMigrations(in:)``).
     ///   - makeHandler: given the opened store, the function that answers one query.
+    ///   - makeTimers: given the opened store, work to run on the loop thread at intervals.
     public static func make(
         name: String, configuration: SubscriberConfiguration, context: Context, logger: Logger,
         migrator: @escaping @Sendable () -> DatabaseMigrator, applier: some EventApplier & Sendable,
+        makeTimers: @escaping @Sendable (DatabasePool) -> [(interval: Duration, action: () throws -> Void)] = { _ in []
+        },
         makeHandler: @escaping @Sendable (DatabasePool) -> SubscriberNode.QueryHandler
     ) -> LoopService {
         LoopService(name: name) { stop in
@@ -57,6 +60,7 @@ public enum SubscriberService {
                 context: context, database: database, sources: configuration.sources, applier: applier,
                 queryEndpoint: configuration.queryEndpoint, logger: logger, handler: makeHandler(database)
             )
+            node.timers = makeTimers(database)
             try EndpointsFile.write(["query": node.queryEndpoint], dataDirectory: configuration.dataDirectory)
             logger.info("\(name) ready", metadata: ["query": "\(node.queryEndpoint)"])
             try node.run(until: stop)

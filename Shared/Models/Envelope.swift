@@ -116,6 +116,12 @@ public struct MessageType: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let resultsReply = MessageType(rawValue: "results.reply")
     public static let inbox = MessageType(rawValue: "inbox")
     public static let inboxReply = MessageType(rawValue: "inbox.reply")
+    /// A unit acknowledges (has read) a notice: ``InboxAckRequest`` → the notice.
+    public static let inboxAck = MessageType(rawValue: "inbox.ack")
+    public static let inboxAckReply = MessageType(rawValue: "inbox.ack.reply")
+    /// How far notification's scheduler has got (``ScheduleStatus``).
+    public static let schedule = MessageType(rawValue: "schedule")
+    public static let scheduleReply = MessageType(rawValue: "schedule.reply")
 }
 
 /// A message that does not follow the wire format. Sent back as an `error` reply.

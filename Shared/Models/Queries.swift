@@ -99,18 +99,53 @@ public struct Notice: Codable, Sendable, Equatable {
     public let title: String
     public let body: String
     public let createdAt: String
+    /// When the unit acknowledged it (`antq inbox ack`), if it has.
+    public let acknowledgedAt: String?
 
-    public init(key: String, unit: String, title: String, body: String, createdAt: String) {
+    public init(
+        key: String, unit: String, title: String, body: String, createdAt: String, acknowledgedAt: String? = nil
+    ) {
         self.key = key
         self.unit = unit
         self.title = title
         self.body = body
         self.createdAt = createdAt
+        self.acknowledgedAt = acknowledgedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case key, unit, title, body
         case createdAt = "created_at"
+        case acknowledgedAt = "acknowledged_at"
+    }
+}
+
+/// An `inbox.ack` request: `unit` has read the notice `key`.
+public struct InboxAckRequest: Codable, Sendable, Equatable {
+    public let unit: String
+    public let key: String
+    public init(unit: String, key: String) {
+        self.unit = unit
+        self.key = key
+    }
+}
+
+/// The `schedule.reply` body: the calendar in force and the last day the scheduler processed.
+public struct ScheduleStatus: Codable, Sendable, Equatable {
+    public let calendar: String?
+    public let processedThrough: String?
+    /// Obligations recorded as met, all years.
+    public let obligationsMet: Int
+    public init(calendar: String?, processedThrough: String?, obligationsMet: Int) {
+        self.calendar = calendar
+        self.processedThrough = processedThrough
+        self.obligationsMet = obligationsMet
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case calendar
+        case processedThrough = "processed_through"
+        case obligationsMet = "obligations_met"
     }
 }
 

@@ -100,10 +100,10 @@ struct ReviewFlowTests {
         // Every step reached the unit's inbox, the sent-back notice with its reason.
         #expect(
             try system.waitUntil {
-                try system.allNotices(notification, units: [Self.unit]).filter { $0.key.hasPrefix("review:") }.count
+                try system.allNotices(notification, units: [Self.unit], prefix: "review:").count
                     == 4
             })
-        let notices = try system.allNotices(notification, units: [Self.unit]).filter { $0.key.hasPrefix("review:") }
+        let notices = try system.allNotices(notification, units: [Self.unit], prefix: "review:")
         let sentBack = try #require(notices.first { $0.title == "Báo cáo bị trả lại, cần sửa" })
         #expect(sentBack.body.contains("Lý do: \(reason)"))
         #expect(sentBack.body.contains("“replaces”: “rv-1”"))

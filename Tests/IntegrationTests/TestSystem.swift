@@ -44,13 +44,20 @@ final class TestSystem {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 
-    init(_ name: String, criteria: String = TestSystem.criteriaPath) throws {
+    init(
+        _ name: String, criteria: String = TestSystem.criteriaPath,
+        registry registryPath: String = TestSystem.registryPath,
+        calendar: String? = nil
+    ) throws {
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "antq-it-\(name)-\(UUID().uuidString.prefix(8))")
+        let data = Self.packageRoot.appendingPathComponent("data")
         cluster = LocalCluster(
-            binDirectory: Self.binDirectory, root: root, registry: Self.registryPath, criteria: criteria)
+            binDirectory: Self.binDirectory, root: root, registry: registryPath, criteria: criteria,
+            calendar: calendar ?? data.appendingPathComponent("calendar/tuyen-quang.v1.json").path,
+            templates: data.appendingPathComponent("templates/notices.vi.json").path)
         context = try Context()
-        registry = try UnitRegistry.load(from: URL(fileURLWithPath: Self.registryPath))
+        registry = try UnitRegistry.load(from: URL(fileURLWithPath: registryPath))
     }
 
     deinit {
@@ -95,13 +102,14 @@ final class TestSystem {
         try JSONCoding.decode(IntakeStats.self, from: try client(intake, "submissions").request(.stats, body: []).body)
     }
 
-    /// Every notice of every unit that has one.
-    func allNotices(_ notification: ManagedService, units: Set<String>) throws -> [Notice] {
+    /// The notices of `units` whose key starts with `prefix`: by default result notices only, so
+    /// a test does not depend on the reminders the calendar schedules for the day it runs.
+    func allNotices(_ notification: ManagedService, units: Set<String>, prefix: String = "result:") throws -> [Notice] {
         let client = try client(notification, "query")
         return try units.sorted().flatMap { unit in
             try JSONCoding.decode(
                 Inbox.self, from: try client.request(.inbox, body: JSONCoding.encode(InboxRequest(unit: unit))).body
-            ).notices
+            ).notices.filter { $0.key.hasPrefix(prefix) }
         }
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventLog
+import Foundation
 import NotificationService
+import Obligations
 import ServiceKit
 import ZeroMQ
 
@@ -8,18 +10,33 @@ import ZeroMQ
 struct NotificationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "antq-notification",
-        abstract: "Follows evaluation results and writes a notice into each unit's inbox; answers inbox queries."
+        abstract:
+            "Writes result and review notices, reminds units of what they owe and when (the obligations calendar), and answers inbox queries."
     )
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var subscription: SubscriberOptions
-    @Option(help: "ROUTER endpoint for inbox queries.") var query = "tcp://127.0.0.1:7201"
+    @Option(help: "ROUTER endpoint for inbox and schedule queries.") var query = "tcp://127.0.0.1:7201"
+    @Option(help: "Obligations calendar file.") var calendar = "data/calendar/tuyen-quang.v1.json"
+    @Option(help: "Notice templates file.") var templates = "data/templates/notices.vi.json"
+    @Option(help: "Read today's date (YYYY-MM-DD) from this file instead of the system clock (rehearsals, tests).")
+    var clockFile: String?
+    @Option(help: "Milliseconds between two looks at the clock.") var scheduleIntervalMs = 60_000
+
+    func validate() throws {
+        guard scheduleIntervalMs >= 10 else { throw ValidationError("--schedule-interval-ms must be at least 10.") }
+    }
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.notification")
-        let configuration = try SubscriberConfiguration(
-            options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
-        let service = NotificationService.make(configuration: configuration, context: try Context(), logger: logger)
+        let configuration = NotificationConfiguration(
+            subscriber: try SubscriberConfiguration(
+                options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query),
+            calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
+            templates: try NoticeTemplates.load(from: URL(fileURLWithPath: templates)),
+            clock: clockFile.map(NoticeClock.file) ?? .system,
+            scheduleInterval: .milliseconds(scheduleIntervalMs))
+        let service = try NotificationService.make(configuration: configuration, context: try Context(), logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
     }
 }
