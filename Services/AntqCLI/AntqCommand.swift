@@ -11,7 +11,7 @@ public struct AntqCommand: ParsableCommand {
             "Client for the ANTQ movement services: submit reports, check status, read inboxes and reports, benchmark.",
         subcommands: [
             SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, CheckCommand.self,
-            ExplainCommand.self, ReevaluateCommand.self, ReviewCommand.self, AuditCommand.self,
+            ExplainCommand.self, ReevaluateCommand.self, ReviewCommand.self, AuditCommand.self, DeliveriesCommand.self,
             GenerateCommand.self,
             BenchCommand.self,
         ]

@@ -12,6 +12,8 @@ struct InboxStore: EventApplier {
     /// What units owe: a submission that meets an obligation is recorded with the day it came.
     var calendar: ObligationCalendar? = nil
     var clock: NoticeClock = .system
+    /// Stores notices with their deliveries to the configured channels.
+    var book = NoticeBook(channels: [])
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -48,6 +50,23 @@ struct InboxStore: EventApplier {
                     );
                     """)
         }
+        migrator.registerMigration("notification.v3-deliveries") { db in
+            // One row per notice and channel: the outbox each channel's worker sends from.
+            try db.execute(
+                sql: """
+                    CREATE TABLE delivery (
+                        notice_key TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'pending',
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at REAL NOT NULL,
+                        last_error TEXT,
+                        delivered_at TEXT,
+                        PRIMARY KEY (notice_key, channel)
+                    );
+                    CREATE INDEX delivery_due ON delivery (channel, state, next_attempt_at);
+                    """)
+        }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
     }
@@ -72,10 +91,7 @@ struct InboxStore: EventApplier {
         default:
             return
         }
-        try db.cachedStatement(
-            sql:
-                "INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING"
-        ).execute(arguments: [notice.key, notice.unit, notice.title, notice.body, notice.createdAt])
+        try book.store(notice, db)
     }
 
     /// The result notice of an evaluation.

@@ -14,6 +14,7 @@ struct NoticeScheduler {
     let schedule: ObligationSchedule
     let templates: NoticeTemplates
     let clock: NoticeClock
+    let book: NoticeBook
     let logger: Logger
 
     /// Processes the days up to today; returns how many notices it stored.
@@ -33,13 +34,12 @@ struct NoticeScheduler {
             while day <= today {
                 for notice in schedule.notices(on: day, isMet: { met.contains("\($0)|\($1)|\($2)") }) {
                     let (title, body) = render(notice)
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?)
-                            ON CONFLICT (key) DO NOTHING
-                            """
-                    ).execute(arguments: [notice.key, notice.recipient, title, body, "\(notice.day)"])
-                    stored += db.changesCount
+                    let isNew = try book.store(
+                        Notice(
+                            key: notice.key, unit: notice.recipient, title: title, body: body,
+                            createdAt: "\(notice.day)"),
+                        db)
+                    if isNew { stored += 1 }
                 }
                 guard let next = day.adding(days: 1) else { break }
                 day = next

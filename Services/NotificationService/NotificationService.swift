@@ -1,10 +1,12 @@
 import EventLog
 import Foundation
+import GRDB
 import Logging
 import Models
 import Obligations
 import ServiceKit
 import Store
+import Synchronization
 import ZeroMQ
 
 /// What the notification service needs besides a subscriber's settings: the obligations calendar,
@@ -15,16 +17,19 @@ public struct NotificationConfiguration: Sendable {
     public var templates: NoticeTemplates
     public var clock: NoticeClock
     public var scheduleInterval: Duration
+    /// Channels besides the inbox (webhooks), each with its own delivery worker.
+    public var channels: [ConfiguredChannel]
 
     public init(
         subscriber: SubscriberConfiguration, calendar: ObligationCalendar, templates: NoticeTemplates,
-        clock: NoticeClock = .system, scheduleInterval: Duration = .seconds(60)
+        clock: NoticeClock = .system, scheduleInterval: Duration = .seconds(60), channels: [ConfiguredChannel] = []
     ) {
         self.subscriber = subscriber
         self.calendar = calendar
         self.templates = templates
         self.clock = clock
         self.scheduleInterval = scheduleInterval
+        self.channels = channels
     }
 }
 
@@ -32,26 +37,38 @@ public struct NotificationConfiguration: Sendable {
 /// the obligations units meet, schedules reminders, overdue notices, escalations and digests from
 /// the calendar, and answers `inbox`, `inbox.ack` and `schedule`.
 public enum NotificationService {
-    /// The service to run under a `ServiceGroup`: follows the sources and answers queries until SIGTERM.
+    /// The services to run under a `ServiceGroup`: the subscriber (follows the sources, schedules,
+    /// answers queries) and one delivery worker per channel, until SIGTERM.
     public static func make(
         configuration: NotificationConfiguration, context: Context, logger: Logger
-    ) throws -> LoopService {
+    ) throws -> [LoopService] {
         guard let registry = configuration.subscriber.registry else {
             throw WireError(.internalError, "notification needs the unit registry to know who owes what")
         }
+        let book = NoticeBook(channels: configuration.channels)
         let scheduler = NoticeScheduler(
             schedule: ObligationSchedule(calendar: configuration.calendar, registry: registry),
-            templates: configuration.templates, clock: configuration.clock, logger: logger)
-        let store = InboxStore(registry: registry, calendar: configuration.calendar, clock: configuration.clock)
+            templates: configuration.templates, clock: configuration.clock, book: book, logger: logger)
+        let store = InboxStore(
+            registry: registry, calendar: configuration.calendar, clock: configuration.clock, book: book)
+        // The subscriber opens the store; the channel workers wait for it and share it.
+        let opened = OpenedDatabase()
         let calendar = configuration.calendar.reference
         logger.info(
             "notification calendar and templates",
             metadata: ["calendar": "\(calendar)", "templates": "\(configuration.templates.reference)"])
-        return SubscriberService.make(
+        let deliverers = configuration.channels.map { channel in
+            LoopService(name: "channel-\(channel.id)") { stop in
+                guard let database = opened.wait(until: stop) else { return }
+                WebhookDeliverer(channel: channel, database: database, logger: logger).run(until: stop)
+            }
+        }
+        let subscriber = SubscriberService.make(
             name: "notification", configuration: configuration.subscriber, context: context, logger: logger,
             migrator: { InboxStore.migrator }, applier: store,
             makeTimers: { database in
-                [(configuration.scheduleInterval, { try scheduler.tick(database) })]
+                opened.set(database)
+                return [(configuration.scheduleInterval, { try scheduler.tick(database) })]
             }
         ) { database in
             { request, _ in
@@ -77,12 +94,35 @@ public enum NotificationService {
                     }
                     return Envelope(
                         type: .scheduleReply, correlation: request.correlation, body: JSONCoding.encode(status))
+                case .deliveries:
+                    let query = try JSONCoding.decode(DeliveriesRequest.self, from: request.body)
+                    let list = try database.write { try Deliveries.answer(query, $0) }
+                    return Envelope(
+                        type: .deliveriesReply, correlation: request.correlation, body: JSONCoding.encode(list))
                 default:
                     throw WireError(
                         .unknownType,
-                        "the notification endpoint answers inbox, inbox.ack and schedule, not \(request.type)")
+                        "the notification endpoint answers inbox, inbox.ack, schedule and deliveries, not \(request.type)"
+                    )
                 }
             }
         }
+        return [subscriber] + deliverers
+    }
+}
+
+/// The store, handed from the subscriber's thread (which opens and migrates it) to the channel workers.
+final class OpenedDatabase: Sendable {
+    private let pool = Mutex<DatabasePool?>(nil)
+
+    func set(_ database: DatabasePool) { pool.withLock { $0 = database } }
+
+    /// The store once opened, or `nil` if `stop` comes first.
+    func wait(until stop: StopSignal) -> DatabasePool? {
+        while !stop.isRequested {
+            if let database = pool.withLock({ $0 }) { return database }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return nil
     }
 }

@@ -119,6 +119,9 @@ public struct MessageType: RawRepresentable, Sendable, Hashable, CustomStringCon
     /// A unit acknowledges (has read) a notice: ``InboxAckRequest`` → the notice.
     public static let inboxAck = MessageType(rawValue: "inbox.ack")
     public static let inboxAckReply = MessageType(rawValue: "inbox.ack.reply")
+    /// Notification's deliveries to its channels, and retrying dead letters (``DeliveriesRequest``).
+    public static let deliveries = MessageType(rawValue: "deliveries")
+    public static let deliveriesReply = MessageType(rawValue: "deliveries.reply")
     /// How far notification's scheduler has got (``ScheduleStatus``).
     public static let schedule = MessageType(rawValue: "schedule")
     public static let scheduleReply = MessageType(rawValue: "schedule.reply")

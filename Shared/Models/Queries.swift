@@ -222,3 +222,60 @@ public struct ReevaluationReceipt: Codable, Sendable, Equatable {
         case criteriaSet = "criteria_set"
     }
 }
+
+/// A `deliveries` request: list a channel's deliveries in a state, and with `retry`, put the dead
+/// letters listed back in the queue first.
+public struct DeliveriesRequest: Codable, Sendable, Equatable {
+    /// One channel, or every channel when absent.
+    public let channel: String?
+    /// `pending`, `delivered` or `dead` (the default).
+    public let state: String?
+    /// Put these dead letters (or, with no `keys`, every dead letter of the selection) back in the queue.
+    public let retry: Bool?
+    public let keys: [String]?
+
+    public init(channel: String? = nil, state: String? = nil, retry: Bool? = nil, keys: [String]? = nil) {
+        self.channel = channel
+        self.state = state
+        self.retry = retry
+        self.keys = keys
+    }
+}
+
+/// One notice's delivery to one channel.
+public struct Delivery: Codable, Sendable, Equatable {
+    public let noticeKey: String
+    public let channel: String
+    public let state: String
+    public let attempts: Int
+    public let lastError: String?
+    public let deliveredAt: String?
+
+    public init(
+        noticeKey: String, channel: String, state: String, attempts: Int, lastError: String?, deliveredAt: String?
+    ) {
+        self.noticeKey = noticeKey
+        self.channel = channel
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.deliveredAt = deliveredAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channel, state, attempts
+        case noticeKey = "notice_key"
+        case lastError = "last_error"
+        case deliveredAt = "delivered_at"
+    }
+}
+
+/// The `deliveries.reply` body: how many dead letters were put back, and the deliveries listed.
+public struct DeliveriesList: Codable, Sendable, Equatable {
+    public let retried: Int
+    public let deliveries: [Delivery]
+    public init(retried: Int, deliveries: [Delivery]) {
+        self.retried = retried
+        self.deliveries = deliveries
+    }
+}

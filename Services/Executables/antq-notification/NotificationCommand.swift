@@ -22,6 +22,8 @@ struct NotificationCommand: AsyncParsableCommand {
     @Option(help: "Read today's date (YYYY-MM-DD) from this file instead of the system clock (rehearsals, tests).")
     var clockFile: String?
     @Option(help: "Milliseconds between two looks at the clock.") var scheduleIntervalMs = 60_000
+    @Option(help: "Channels file (webhooks; docs/notifications.md). Without it notices go to the inbox only.")
+    var channels: String?
 
     func validate() throws {
         guard scheduleIntervalMs >= 10 else { throw ValidationError("--schedule-interval-ms must be at least 10.") }
@@ -35,8 +37,10 @@ struct NotificationCommand: AsyncParsableCommand {
             calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
             templates: try NoticeTemplates.load(from: URL(fileURLWithPath: templates)),
             clock: clockFile.map(NoticeClock.file) ?? .system,
-            scheduleInterval: .milliseconds(scheduleIntervalMs))
-        let service = try NotificationService.make(configuration: configuration, context: try Context(), logger: logger)
-        try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
+            scheduleInterval: .milliseconds(scheduleIntervalMs),
+            channels: try channels.map { try ChannelsFile.load(from: URL(fileURLWithPath: $0)) } ?? [])
+        let services = try NotificationService.make(
+            configuration: configuration, context: try Context(), logger: logger)
+        try await ServiceRunner.run(services, grace: common.shutdownGrace, logger: logger)
     }
 }

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import Models
+
+/// Where notices go besides the inbox (`--channels FILE`): each channel gets its own delivery row
+/// per notice, stored with the notice, and its own worker that sends, retries and gives up.
+public struct ChannelsFile: Codable, Sendable {
+    public let channels: [Channel]
+
+    /// Loads and checks a channels file; a webhook's secret is read from its `secret_file`.
+    public static func load(from url: URL) throws -> [ConfiguredChannel] {
+        let file: ChannelsFile
+        do { file = try JSONDecoder().decode(ChannelsFile.self, from: Data(contentsOf: url)) } catch {
+            throw ChannelError(problems: ["\(url.path): \(error)"])
+        }
+        var problems: [String] = []
+        var configured: [ConfiguredChannel] = []
+        var ids: Set<String> = []
+        for channel in file.channels {
+            let at = "\(url.path): channel \(channel.id)"
+            if !ids.insert(channel.id).inserted { problems.append("\(at) is defined twice") }
+            if !Identifier.isValid(channel.id, maximumLength: 64) {
+                problems.append("\(at): the id must be 1-64 ASCII letters, digits or . _ : -")
+            }
+            guard channel.type == "webhook" else {
+                problems.append("\(at): unknown type \(channel.type); known: webhook")
+                continue
+            }
+            guard let target = channel.url.flatMap(URL.init(string:)), ["http", "https"].contains(target.scheme ?? "")
+            else {
+                problems.append("\(at): url must be an http:// or https:// address")
+                continue
+            }
+            guard let path = channel.secretFile, let secret = FileManager.default.contents(atPath: path),
+                !secret.isEmpty
+            else {
+                problems.append("\(at): secret_file must name a readable, non-empty file (the HMAC key)")
+                continue
+            }
+            if let attempts = channel.maxAttempts, !(1...100).contains(attempts) {
+                problems.append("\(at): max_attempts must be 1 to 100")
+            }
+            let key = [UInt8](
+                String(decoding: secret, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+            configured.append(ConfiguredChannel(channel: channel, url: target, secret: key))
+        }
+        guard problems.isEmpty else { throw ChannelError(problems: problems) }
+        return configured
+    }
+}
+
+/// One channel as the file writes it.
+public struct Channel: Codable, Sendable, Equatable {
+    public let id: String
+    /// `webhook` (e-mail comes next).
+    public let type: String
+    public let url: String?
+    public let secretFile: String?
+    /// Attempts before a delivery goes to the dead letters (default 8).
+    public let maxAttempts: Int?
+    /// First retry delay in milliseconds, doubled each time up to `max_backoff_ms` (defaults 1,000 and 300,000).
+    public let backoffMs: Int?
+    public let maxBackoffMs: Int?
+    /// Unit ids whose notices go here; `["*"]` (the default) for all.
+    public let units: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, url, units
+        case secretFile = "secret_file"
+        case maxAttempts = "max_attempts"
+        case backoffMs = "backoff_ms"
+        case maxBackoffMs = "max_backoff_ms"
+    }
+}
+
+/// A channel ready to use: its settings, address and key.
+public struct ConfiguredChannel: Sendable {
+    public let channel: Channel
+    public let url: URL
+    let secret: [UInt8]
+
+    public var id: String { channel.id }
+    var maxAttempts: Int { channel.maxAttempts ?? 8 }
+
+    /// Whether notices of `unit` go to this channel.
+    func carries(_ unit: String) -> Bool {
+        let units = channel.units ?? ["*"]
+        return units.contains("*") || units.contains(unit)
+    }
+
+    /// The delay before attempt `attempts + 1`: exponential, capped, with ±20 % jitter.
+    func backoff(afterAttempts attempts: Int) -> TimeInterval {
+        let base = Double(channel.backoffMs ?? 1000) / 1000
+        let cap = Double(channel.maxBackoffMs ?? 300_000) / 1000
+        let delay = min(cap, base * pow(2, Double(max(0, attempts - 1))))
+        return delay * Double.random(in: 0.8...1.2)
+    }
+}
+
+/// A channels file that cannot be used, with every problem found.
+public struct ChannelError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String { "invalid channels: " + problems.joined(separator: "; ") }
+}
+
+/// The one place a notice is stored: into the inbox, and a pending delivery for each channel that
+/// carries its unit, in the caller's transaction. A notice already stored changes nothing.
+struct NoticeBook: Sendable {
+    let channels: [ConfiguredChannel]
+
+    /// Stores `notice`; returns whether it is new.
+    @discardableResult
+    func store(_ notice: Notice, _ db: Database) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO NOTHING
+                """
+        ).execute(arguments: [notice.key, notice.unit, notice.title, notice.body, notice.createdAt])
+        guard db.changesCount > 0 else { return false }
+        for channel in channels where channel.carries(notice.unit) {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO delivery (notice_key, channel, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [notice.key, channel.id, Date().timeIntervalSince1970])
+        }
+        return true
+    }
+}
