@@ -61,6 +61,14 @@ struct WebhookTests {
         init(_ description: String) { self.description = description }
     }
 
+    /// A clock file holding a day on which the calendar schedules nothing (a Wednesday in January),
+    /// so only result notices are sent, whatever day the test runs.
+    static func quietClock(in directory: URL) throws -> String {
+        let file = directory.appendingPathComponent("today")
+        try Data("2025-01-15".utf8).write(to: file)
+        return file.path
+    }
+
     /// A port nothing listens on (bound, then closed).
     static func freePort() throws -> Int {
         let probe = Process()
@@ -104,7 +112,8 @@ struct WebhookTests {
         let intake = try system.cluster.startIntake()
         _ = try system.cluster.startWorker(id: "worker-1", intake: intake)
         let notification = try system.cluster.startSubscriber(
-            "antq-notification", name: "notification", following: [intake], extra: ["--channels", channels.path])
+            "antq-notification", name: "notification", following: [intake],
+            extra: ["--channels", channels.path, "--clock-file", try Self.quietClock(in: directory)])
         let samples = ["001-thuong-nong-kdc01-self-assessment.json", "004-tri-phu-kdc01-self-assessment.json"]
         let bodies = try samples.map {
             Array(try Data(contentsOf: TestSystem.packageRoot.appendingPathComponent("data/samples/\($0)")))
@@ -157,5 +166,52 @@ struct WebhookTests {
         #expect(retried.output.contains("Đã đưa lại \(triPhu) thông báo vào hàng gửi"))
         #expect(try system.waitUntil { try revived.received().count == triPhu })
         #expect(try deliveries(DeliveriesRequest(channel: "district")).deliveries.isEmpty)
+    }
+
+    @Test("kill -9 of notification in the middle of deliveries: after the restart every notice arrives, none twice")
+    func crashMidDelivery() throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "antq-webhook-crash-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let secret = directory.appendingPathComponent("secret")
+        try Data("another-secret".utf8).write(to: secret)
+        let receiver = try Receiver(directory: directory, secret: secret, failFirst: 0)
+        let channels = directory.appendingPathComponent("channels.json")
+        try Data(
+            #"""
+            {"channels": [{"id": "province", "type": "webhook", "url": "http://127.0.0.1:\#(receiver.port)/antq",
+              "secret_file": "\#(secret.path)", "max_attempts": 50, "backoff_ms": 20, "max_backoff_ms": 100}]}
+            """#.utf8
+        ).write(to: channels)
+        let system = try TestSystem("webhook-crash")
+        let intake = try system.cluster.startIntake()
+        _ = try system.cluster.startWorker(id: "worker-1", intake: intake)
+        let notification = try system.cluster.startSubscriber(
+            "antq-notification", name: "notification", following: [intake],
+            extra: ["--channels", channels.path, "--clock-file", try Self.quietClock(in: directory)])
+        let bodies = system.bodies(300, tag: "it-webhook-crash")
+        _ = try system.client(intake, "submissions").submitAll(bodies, window: 64)
+        let expected = try system.expectedEvaluations(of: bodies)
+        // Kill it while deliveries are under way, then start it again on the same store.
+        #expect(try system.waitUntil(.seconds(60)) { try receiver.received().count >= 50 })
+        notification.kill()
+        try notification.start()
+        #expect(try system.waitUntil(.seconds(120)) { try receiver.received().count >= expected })
+        let keys = try receiver.received().map(\.key)
+        let units = Set(TestSystem.units(of: bodies))
+        let stored = try system.allNotices(notification, units: units).map(\.key)
+        #expect(stored.count == expected)
+        #expect(Set(keys) == Set(stored), "every stored notice reached the receiver")
+        // Notification's own record: every delivery done, none left pending or dead.
+        let query = try system.client(notification, "query")
+        func count(_ state: String) throws -> Int {
+            try JSONCoding.decode(
+                DeliveriesList.self,
+                from: try query.request(.deliveries, body: JSONCoding.encode(DeliveriesRequest(state: state))).body
+            ).deliveries.count
+        }
+        #expect(try system.waitUntil { try count("delivered") == expected })
+        #expect(try count("pending") == 0 && count("dead") == 0)
     }
 }
