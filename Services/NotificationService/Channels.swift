@@ -22,27 +22,45 @@ public struct ChannelsFile: Codable, Sendable {
             if !Identifier.isValid(channel.id, maximumLength: 64) {
                 problems.append("\(at): the id must be 1-64 ASCII letters, digits or . _ : -")
             }
-            guard channel.type == "webhook" else {
-                problems.append("\(at): unknown type \(channel.type); known: webhook")
-                continue
-            }
-            guard let target = channel.url.flatMap(URL.init(string:)), ["http", "https"].contains(target.scheme ?? "")
-            else {
-                problems.append("\(at): url must be an http:// or https:// address")
-                continue
-            }
-            guard let path = channel.secretFile, let secret = FileManager.default.contents(atPath: path),
-                !secret.isEmpty
-            else {
-                problems.append("\(at): secret_file must name a readable, non-empty file (the HMAC key)")
-                continue
-            }
             if let attempts = channel.maxAttempts, !(1...100).contains(attempts) {
                 problems.append("\(at): max_attempts must be 1 to 100")
             }
-            let key = [UInt8](
-                String(decoding: secret, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
-            configured.append(ConfiguredChannel(channel: channel, url: target, secret: key))
+            switch channel.type {
+            case "webhook":
+                guard let target = channel.url.flatMap(URL.init(string:)),
+                    ["http", "https"].contains(target.scheme ?? "")
+                else {
+                    problems.append("\(at): url must be an http:// or https:// address")
+                    continue
+                }
+                guard let path = channel.secretFile, let secret = FileManager.default.contents(atPath: path),
+                    !secret.isEmpty
+                else {
+                    problems.append("\(at): secret_file must name a readable, non-empty file (the HMAC key)")
+                    continue
+                }
+                let key = [UInt8](
+                    String(decoding: secret, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+                configured.append(ConfiguredChannel(channel: channel, transport: .webhook(url: target, secret: key)))
+            case "email":
+                guard let host = channel.host, !host.isEmpty, let port = channel.port, (1...65535).contains(port),
+                    let from = channel.from, from.contains("@")
+                else {
+                    problems.append("\(at): an email channel needs host, port (1-65535) and a from address")
+                    continue
+                }
+                let recipients = channel.recipients ?? [:]
+                if recipients.isEmpty || recipients.values.contains(where: { !$0.contains("@") || $0.contains(" ") }) {
+                    problems.append("\(at): recipients must map unit ids to e-mail addresses")
+                    continue
+                }
+                configured.append(
+                    ConfiguredChannel(
+                        channel: channel,
+                        transport: .email(SMTPSettings(host: host, port: port, from: from, recipients: recipients))))
+            default:
+                problems.append("\(at): unknown type \(channel.type); known: webhook, email")
+            }
         }
         guard problems.isEmpty else { throw ChannelError(problems: problems) }
         return configured
@@ -52,10 +70,16 @@ public struct ChannelsFile: Codable, Sendable {
 /// One channel as the file writes it.
 public struct Channel: Codable, Sendable, Equatable {
     public let id: String
-    /// `webhook` (e-mail comes next).
+    /// `webhook` or `email`.
     public let type: String
+    /// Webhook: where to POST, and the file holding the HMAC key.
     public let url: String?
     public let secretFile: String?
+    /// E-mail: the SMTP relay, the sender, and each unit's address (only those units are carried).
+    public let host: String?
+    public let port: Int?
+    public let from: String?
+    public let recipients: [String: String]?
     /// Attempts before a delivery goes to the dead letters (default 8).
     public let maxAttempts: Int?
     /// First retry delay in milliseconds, doubled each time up to `max_backoff_ms` (defaults 1,000 and 300,000).
@@ -65,7 +89,7 @@ public struct Channel: Codable, Sendable, Equatable {
     public let units: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case id, type, url, units
+        case id, type, url, units, host, port, from, recipients
         case secretFile = "secret_file"
         case maxAttempts = "max_attempts"
         case backoffMs = "backoff_ms"
@@ -73,17 +97,22 @@ public struct Channel: Codable, Sendable, Equatable {
     }
 }
 
-/// A channel ready to use: its settings, address and key.
+/// A channel ready to use: its settings and how it sends.
 public struct ConfiguredChannel: Sendable {
+    public enum Transport: Sendable {
+        case webhook(url: URL, secret: [UInt8])
+        case email(SMTPSettings)
+    }
+
     public let channel: Channel
-    public let url: URL
-    let secret: [UInt8]
+    public let transport: Transport
 
     public var id: String { channel.id }
     var maxAttempts: Int { channel.maxAttempts ?? 8 }
 
-    /// Whether notices of `unit` go to this channel.
+    /// Whether notices of `unit` go to this channel (an e-mail channel: units with an address).
     func carries(_ unit: String) -> Bool {
+        if case .email(let settings) = transport { return settings.recipients[unit] != nil }
         let units = channel.units ?? ["*"]
         return units.contains("*") || units.contains(unit)
     }

@@ -60,7 +60,7 @@ public enum NotificationService {
         let deliverers = configuration.channels.map { channel in
             LoopService(name: "channel-\(channel.id)") { stop in
                 guard let database = opened.wait(until: stop) else { return }
-                WebhookDeliverer(channel: channel, database: database, logger: logger).run(until: stop)
+                ChannelWorker(channel: channel, database: database, logger: logger).run(until: stop)
             }
         }
         let subscriber = SubscriberService.make(

@@ -9,43 +9,46 @@ import ZeroMQ
     import FoundationNetworking
 #endif
 
-/// Sends one webhook channel's pending deliveries, on its own thread: an HTTP POST of the notice as
-/// JSON, signed with HMAC-SHA256 over the body (`X-ANTQ-Signature: sha256=<hex>`), with the notice
-/// key as an idempotency key (`X-ANTQ-Notice-Key`). A 2xx answer marks it delivered; anything else
-/// is retried with exponential backoff and jitter until `max_attempts`, then it is a dead letter an
-/// operator can list and retry (`antq deliveries`).
+/// How a channel hands one notice over: `nil` when the other side took it, else what went wrong.
+protocol NoticeSender {
+    func send(_ notice: Notice) -> String?
+}
+
+/// Sends one channel's pending deliveries, on its own thread, with its ``NoticeSender`` (a webhook
+/// POST or an e-mail). A success marks the delivery done; a failure is retried with exponential
+/// backoff and jitter until `max_attempts`, then it is a dead letter an operator can list and retry
+/// (`antq deliveries`).
 ///
 /// The row is marked only after the answer, so a crash in between sends it again: receivers
-/// deduplicate on the key (at least once on the wire, once per key for a receiver that does).
-final class WebhookDeliverer {
+/// deduplicate on the notice key (at least once on the wire, once per key for a receiver that does).
+final class ChannelWorker {
     let channel: ConfiguredChannel
     let database: any DatabaseWriter
     let logger: Logger
-    private let session: URLSession
+    private let sender: any NoticeSender
 
     init(channel: ConfiguredChannel, database: any DatabaseWriter, logger: Logger) {
         self.channel = channel
         self.database = database
         self.logger = logger
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 10
-        session = URLSession(configuration: configuration)
+        switch channel.transport {
+        case .webhook(let url, let secret): sender = WebhookSender(channel: channel.id, url: url, secret: secret)
+        case .email(let settings): sender = SMTPSender(settings: settings)
+        }
     }
 
     /// Delivers until `stop`; sleeps a little when nothing is due.
     func run(until stop: StopSignal) {
-        logger.info("webhook channel ready", metadata: ["channel": "\(channel.id)", "url": "\(channel.url)"])
+        logger.info("channel ready", metadata: ["channel": "\(channel.id)", "type": "\(channel.channel.type)"])
         while !stop.isRequested {
             do {
                 if try deliverDue() == 0 { Thread.sleep(forTimeInterval: 0.1) }
             } catch {
-                logger.error(
-                    "webhook channel failed a round", metadata: ["channel": "\(channel.id)", "error": "\(error)"])
+                logger.error("channel failed a round", metadata: ["channel": "\(channel.id)", "error": "\(error)"])
                 Thread.sleep(forTimeInterval: 1)
             }
         }
     }
-
     /// One round: sends what is due (at most 20); returns how many it tried.
     func deliverDue() throws -> Int {
         let due = try database.read { db in
@@ -63,7 +66,7 @@ final class WebhookDeliverer {
                 key: row["key"], unit: row["unit"], title: row["title"], body: row["body"], createdAt: row["created_at"]
             )
             let attempts = (row["attempts"] as Int) + 1
-            let failure = send(notice)
+            let failure = sender.send(notice)
             try database.write { db in
                 if let failure {
                     let dead = attempts >= channel.maxAttempts
@@ -79,7 +82,7 @@ final class WebhookDeliverer {
                         ])
                     if dead {
                         logger.warning(
-                            "webhook delivery gave up; it is a dead letter",
+                            "delivery gave up; it is a dead letter",
                             metadata: ["channel": "\(channel.id)", "notice": "\(notice.key)", "error": "\(failure)"])
                     }
                 } else {
@@ -92,6 +95,24 @@ final class WebhookDeliverer {
             }
         }
         return due.count
+    }
+}
+
+/// A webhook: an HTTP POST of the notice as JSON, signed with HMAC-SHA256 over the body
+/// (`X-ANTQ-Signature: sha256=<hex>`), the notice key as an idempotency key (`X-ANTQ-Notice-Key`).
+struct WebhookSender: NoticeSender {
+    let channel: String
+    let url: URL
+    let secret: [UInt8]
+    private let session: URLSession
+
+    init(channel: String, url: URL, secret: [UInt8]) {
+        self.channel = channel
+        self.url = url
+        self.secret = secret
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 10
+        session = URLSession(configuration: configuration)
     }
 
     /// The body a receiver gets, as documented in docs/notifications.md.
@@ -112,15 +133,15 @@ final class WebhookDeliverer {
     }
 
     /// POSTs the notice; `nil` when the receiver took it, else what went wrong.
-    private func send(_ notice: Notice) -> String? {
-        let body = Self.body(notice, channel: channel.id)
-        var request = URLRequest(url: channel.url)
+    func send(_ notice: Notice) -> String? {
+        let body = Self.body(notice, channel: channel)
+        var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(body)
         request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
         request.setValue(notice.key, forHTTPHeaderField: "X-ANTQ-Notice-Key")
         request.setValue(
-            "sha256=" + HMACSHA256.hex(HMACSHA256.authenticationCode(for: body, key: channel.secret)),
+            "sha256=" + HMACSHA256.hex(HMACSHA256.authenticationCode(for: body, key: secret)),
             forHTTPHeaderField: "X-ANTQ-Signature")
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
