@@ -14,6 +14,8 @@ struct InboxStore: EventApplier {
     var clock: NoticeClock = .system
     /// Stores notices with their deliveries to the configured channels.
     var book = NoticeBook(channels: [])
+    /// The texts of result and review notices.
+    var templates: NoticeTemplates
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -79,7 +81,8 @@ struct InboxStore: EventApplier {
             return
         case .submissionEvaluated:
             let evaluation = try Evaluation(body: event.body)
-            notice = Self.resultNotice(evaluation, unitName: registry?[evaluation.submission.unit]?.name)
+            notice = Self.resultNotice(
+                evaluation, unitName: registry?[evaluation.submission.unit]?.name, templates: templates)
         case .reviewRecorded:
             let record: ReviewRecord
             do { record = try JSONCoding.decode(ReviewRecord.self, from: event.body) } catch {
@@ -87,17 +90,16 @@ struct InboxStore: EventApplier {
             }
             notice = Self.reviewNotice(
                 record, key: "review:\(event.producer)/\(event.sequence)", unitName: registry?[record.unit]?.name,
-                reviewerName: registry?[record.reviewer]?.name)
+                reviewerName: registry?[record.reviewer]?.name, templates: templates)
         default:
             return
         }
         try book.store(notice, db)
     }
 
-    /// The result notice of an evaluation.
-    static func resultNotice(_ evaluation: Evaluation, unitName: String?) -> Notice {
+    /// The result notice of an evaluation, from the `result` template.
+    static func resultNotice(_ evaluation: Evaluation, unitName: String?, templates: NoticeTemplates) -> Notice {
         let facts = evaluation.submission
-        let period = Period(facts.period)?.vietnameseName ?? facts.period
         let verdict =
             switch evaluation.outcome {
             case .passed: "ĐẠT"
@@ -106,33 +108,29 @@ struct InboxStore: EventApplier {
                 "\(evaluation.levelName?.uppercased() ?? "CHƯA XẾP LOẠI") (\(evaluation.points ?? 0)/\(evaluation.maximumPoints ?? 100) điểm)"
             case .notApplicable: "ĐÃ GHI NHẬN"
             }
-        let judged = evaluation.judgement.map { " — \(Self.heading($0))" } ?? ""
-        let title = "Kết quả \(facts.kind.vietnameseName) \(period)\(judged): \(verdict)"
-        var lines = [
-            "Kính gửi \(unitName ?? facts.unit),",
-            "Báo cáo \(facts.kind.vietnameseName) \(period) (mã \(facts.key), lần \(facts.version)) đã được đánh giá.",
-            evaluation.summary,
-        ]
         // What the unit must act on: the criteria not met, each with its reason; `antq explain` shows all.
         let unmet = evaluation.criteria.filter { !$0.met }
+        var criteria: [String] = []
         if !evaluation.criteria.isEmpty {
-            lines.append(
+            criteria.append(
                 unmet.isEmpty
                     ? "Tất cả \(evaluation.criteria.count) tiêu chí đều đạt."
                     : "Các tiêu chí chưa đạt (\(unmet.count)/\(evaluation.criteria.count)):")
         }
-        for criterion in unmet {
-            lines.append("- \(criterion.criterion): \(criterion.reason)")
-        }
-        if evaluation.outcome == .failed, evaluation.judgement == .recognition {
-            lines.append(
-                "Đơn vị khắc phục các tiêu chí chưa đạt và gửi báo cáo thay thế (trường “replaces”) nếu số liệu đã gửi chưa đúng."
-            )
-        }
+        criteria += unmet.map { "- \($0.criterion): \($0.reason)" }
+        let failedRecognition = evaluation.outcome == .failed && evaluation.judgement == .recognition
+        let (title, body) = templates.render(
+            "result",
+            [
+                "unit": unitName ?? facts.unit, "kind": facts.kind.vietnameseName,
+                "period": Period(facts.period)?.vietnameseName ?? facts.period, "key": facts.key,
+                "version": "\(facts.version)", "judgement": evaluation.judgement.map { " — \(Self.heading($0))" } ?? "",
+                "verdict": verdict, "summary": evaluation.summary, "criteria": criteria.joined(separator: "\n"),
+                "advice": failedRecognition ? templates.render("result_advice", [:]).body : "",
+            ])
         return Notice(
-            key: Self.resultKey(evaluation), unit: facts.unit, title: title, body: lines.joined(separator: "\n"),
-            createdAt: evaluation.evaluatedAt
-        )
+            key: Self.resultKey(evaluation), unit: facts.unit, title: title, body: body,
+            createdAt: evaluation.evaluatedAt)
     }
 
     /// Records the obligations a received submission meets, with today's date (the first one stands).
@@ -155,37 +153,21 @@ struct InboxStore: EventApplier {
         }
     }
 
-    /// The notice of a review step, to the reviewed unit.
-    static func reviewNotice(_ record: ReviewRecord, key: String, unitName: String?, reviewerName: String?) -> Notice {
-        let reviewer = reviewerName ?? record.reviewer
+    /// The notice of a review step, to the reviewed unit, from the `review_<action>` template.
+    static func reviewNotice(
+        _ record: ReviewRecord, key: String, unitName: String?, reviewerName: String?, templates: NoticeTemplates
+    ) -> Notice {
         let subject =
             record.submissionID.map { "Báo cáo “\($0)” (lần \(record.version ?? 1)), kỳ \(record.period)" }
             ?? "Năm \(record.period)"
-        let (title, what, next): (String, String, String?) =
-            switch record.action {
-            case .accept: ("Báo cáo đã được chấp nhận", "đã được \(reviewer) chấp nhận.", nil)
-            case .sendBack:
-                (
-                    "Báo cáo bị trả lại, cần sửa", "đã bị \(reviewer) trả lại.",
-                    "Đơn vị sửa theo lý do trên và gửi bản thay thế (trường “replaces”: “\(record.submissionID ?? "")”)."
-                )
-            case .signOff:
-                (
-                    "Năm \(record.period) đã được ký xác nhận", "đã được \(reviewer) ký xác nhận; kỳ báo cáo đã khóa.",
-                    "Không gửi thêm báo cáo hay bản thay thế của năm \(record.period) trừ khi đơn vị cấp trên mở khóa."
-                )
-            case .unlock:
-                (
-                    "Năm \(record.period) đã được mở khóa", "đã được \(reviewer) mở khóa.",
-                    "Đơn vị có thể gửi bản thay thế; sau đó đơn vị cấp trên xét duyệt và ký xác nhận lại."
-                )
-            }
-        var lines = ["Kính gửi \(unitName ?? record.unit),", "\(subject) \(what)"]
-        if let reason = record.reason { lines.append("Lý do: \(reason)") }
-        if let next { lines.append(next) }
-        return Notice(
-            key: key, unit: record.unit, title: title, body: lines.joined(separator: "\n"), createdAt: record.recordedAt
-        )
+        let (title, body) = templates.render(
+            "review_\(record.action.rawValue)",
+            [
+                "unit": unitName ?? record.unit, "subject": subject, "reviewer": reviewerName ?? record.reviewer,
+                "reason": record.reason.map { "Lý do: \($0)" } ?? "", "period": record.period,
+                "submission_id": record.submissionID ?? "",
+            ])
+        return Notice(key: key, unit: record.unit, title: title, body: body, createdAt: record.recordedAt)
     }
 
     /// One notice per submission version and criteria set version: `result:<key>` when no set

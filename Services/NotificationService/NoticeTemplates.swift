@@ -15,7 +15,16 @@ public struct NoticeTemplates: Sendable {
         "escalation": common.union(["days", "recipient"]),
         "digest": ["recipient", "day", "count", "items"],
         "digest_item": common.union(["days"]),
+        "result": [
+            "unit", "kind", "period", "key", "version", "judgement", "verdict", "summary", "criteria", "advice",
+        ],
+        "result_advice": [],
+        "review_accept": review,
+        "review_send_back": review,
+        "review_sign_off": review,
+        "review_unlock": review,
     ]
+    private static let review: Set<String> = ["unit", "subject", "reviewer", "reason", "period", "submission_id"]
     private static let common: Set<String> = ["unit", "unit_id", "obligation", "year", "due", "source", "action"]
 
     public struct Template: Codable, Sendable, Equatable {
@@ -96,6 +105,7 @@ public struct NoticeTemplates: Sendable {
         return (Self.fill(template.title, values), Self.fill(template.body, values))
     }
 
+    /// `text` with its variables filled; lines left empty (an absent reason, no advice) are dropped.
     static func fill(_ text: String, _ values: [String: String]) -> String {
         var result = ""
         var rest = Substring(text)
@@ -104,7 +114,7 @@ public struct NoticeTemplates: Sendable {
             result += values[String(rest[rest.index(after: open)..<close])] ?? ""
             rest = rest[rest.index(after: close)...]
         }
-        return result + rest
+        return (result + rest).split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "\n")
     }
 }
 

@@ -50,7 +50,8 @@ public enum NotificationService {
             schedule: ObligationSchedule(calendar: configuration.calendar, registry: registry),
             templates: configuration.templates, clock: configuration.clock, book: book, logger: logger)
         let store = InboxStore(
-            registry: registry, calendar: configuration.calendar, clock: configuration.clock, book: book)
+            registry: registry, calendar: configuration.calendar, clock: configuration.clock, book: book,
+            templates: configuration.templates)
         // The subscriber opens the store; the channel workers wait for it and share it.
         let opened = OpenedDatabase()
         let calendar = configuration.calendar.reference

@@ -26,7 +26,7 @@ struct NoticeTemplatesTests {
     @Test("the project's templates load and fill every variable")
     func projectTemplates() throws {
         let templates = try NoticeTemplates.load(from: Self.file)
-        #expect(templates.reference == "notices@1")
+        #expect(templates.reference == "notices@2")
         let (title, body) = templates.render(
             "reminder",
             [
