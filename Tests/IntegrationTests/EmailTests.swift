@@ -31,7 +31,9 @@ struct EmailTests {
         return try JSONDecoder().decode([[String: String]].self, from: data)
     }
 
-    @Test("notices arrive as UTF-8 e-mail with correct diacritics, one per notice, to the unit's address")
+    @Test(
+        "with the relay down first, then up: notices arrive as UTF-8 e-mail with correct diacritics, one per notice, to the unit's address"
+    )
     func smtp() throws {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
             "antq-email-\(UUID().uuidString.prefix(8))")
@@ -39,19 +41,6 @@ struct EmailTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try WebhookTests.freePort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = [
-            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox",
-            maildir.path,
-        ]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer {
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
-        }
         let channels = directory.appendingPathComponent("channels.json")
         try Data(
             #"""
@@ -73,6 +62,28 @@ struct EmailTests {
         #expect(
             try system.waitUntil { try system.allNotices(notification, units: ["TQ-CH-TRIPHU-KDC01"]).count == 2 })
         let notices = try system.allNotices(notification, units: ["TQ-CH-TRIPHU-KDC01"])
+        // The relay is down at first: the deliveries fail and wait; then it starts and they arrive.
+        let query = try system.client(notification, "query")
+        let pending = {
+            try JSONCoding.decode(
+                DeliveriesList.self,
+                from: try query.request(.deliveries, body: JSONCoding.encode(DeliveriesRequest(state: "pending"))).body
+            ).deliveries
+        }
+        #expect(try system.waitUntil { try pending().contains { $0.attempts >= 2 && $0.lastError != nil } })
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox",
+            maildir.path,
+        ]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
         // Only Tri Phú has an address: its two result notices, and nothing for Thượng Nông.
         #expect(try system.waitUntil(.seconds(30)) { try Self.messages(in: maildir).count == 2 })
         let messages = try Self.messages(in: maildir)
