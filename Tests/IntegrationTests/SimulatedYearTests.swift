@@ -225,4 +225,157 @@ struct SimulatedYearTests {
             contentsOf: system.cluster.root.appendingPathComponent("notification-2.log"), encoding: .utf8)
         #expect(secondLog.contains("overdue body uses unknown variable {don_vi}"))
     }
+
+    /// A submission meeting `obligation` for `unit`, as a body.
+    static func meeting(_ obligation: String, event: String?, unit: String, day: String) -> [UInt8] {
+        let (kind, period, data): (String, String, String) =
+            switch obligation {
+            case "registration_plan":
+                ("registration_plan", "2025", #"{"party_resolution": true, "registered": true, "plan_issued": true}"#)
+            case "six_monthly_report": ("six_monthly_report", "2025-H1", "{}")
+            case "yearly_report": ("yearly_report", "2025", "{}")
+            case "self_assessment": ("self_assessment", "2025", #"{"party_resolution_q1": true}"#)
+            default:
+                (
+                    "event_participation", "2025",
+                    #"{"event": "\#(event ?? "")", "held_on": "\#(day)", "organised": true}"#
+                )
+            }
+        return Array(
+            #"""
+            {"submission_id": "ty-\#(unit)-\#(obligation)", "unit": "\#(unit)", "kind": "\#(kind)", "period": "\#(period)", "data": \#(data)}
+            """#.utf8)
+    }
+
+    @Test("the Tuyên Quang calendar and registry over 2025: on time, late and silent units of Sơn Dương, exactly")
+    func tuyenQuangYear() throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "antq-tqyear-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let clockFile = directory.appendingPathComponent("today")
+        try Data("2025-03-01".utf8).write(to: clockFile)
+        let calendarFile = TestSystem.packageRoot.appendingPathComponent("data/calendar/tuyen-quang.v1.json")
+        let calendar = try JSONDecoder().decode(
+            [String: JSONValue].self, from: Data(contentsOf: calendarFile))
+        let obligations = try #require(calendar["obligations"]?.array).compactMap(\.object)
+
+        let system = try TestSystem("tqyear")
+        let intake = try system.cluster.startIntake()
+        let notification = try system.cluster.startSubscriber(
+            "antq-notification", name: "notification", following: [intake],
+            extra: ["--clock-file", clockFile.path, "--schedule-interval-ms", "20"])
+        let client = try system.client(intake, "submissions")
+        var met = 0
+        func status() throws -> ScheduleStatus {
+            try JSONCoding.decode(
+                ScheduleStatus.self, from: try system.client(notification, "query").request(.schedule, body: []).body)
+        }
+        func advance(to day: Day) throws {
+            try Data("\(day)".utf8).write(to: clockFile)
+            #expect(try system.waitUntil(.seconds(30)) { try status().processedThrough == "\(day)" }, "clock \(day)")
+        }
+        func submit(_ body: [UInt8]) throws {
+            let (outcomes, _) = try client.submitAll([body])
+            #expect(outcomes.first?.receipt != nil, "\(String(decoding: body, as: UTF8.self))")
+            met += 1
+            #expect(try system.waitUntil(.seconds(20)) { try status().obligationsMet == met })
+        }
+
+        let onTime = "TQ-SD-DONGTHO"  // a commune: everything on 1/3
+        let late = "TQ-SD-HONGLAC"  // a commune: each obligation three days after its due date
+        let silent = ["TQ-SD-SONDUONG", "TQ-SD-PHONGGDDT"]  // a town and a district agency: nothing
+        let registry = system.registry
+        func owes(_ unit: String, _ obligation: [String: JSONValue]) -> Bool {
+            guard let kind = registry[unit]?.kind.rawValue else { return false }
+            return obligation["unit_kinds"]?.array?.contains(.string(kind)) ?? false
+        }
+        func due(_ obligation: [String: JSONValue]) throws -> Day {
+            try #require(Day("2025-" + (obligation["due"]?.string ?? "")))
+        }
+        try advance(to: try #require(Day("2025-03-01")))
+        for obligation in obligations where owes(onTime, obligation) {
+            try submit(
+                Self.meeting(
+                    obligation["id"]?.string ?? "", event: obligation["event"]?.string, unit: onTime, day: "2025-02-28")
+            )
+        }
+        for obligation in try obligations.filter({ owes(late, $0) }).sorted(by: { try due($0) < due($1) }) {
+            let day = try #require(try due(obligation).adding(days: 3))
+            try advance(to: day)
+            try submit(
+                Self.meeting(
+                    obligation["id"]?.string ?? "", event: obligation["event"]?.string, unit: late,
+                    day: "\(try due(obligation).adding(days: -7) ?? day)"))
+        }
+        try advance(to: try #require(Day("2025-12-31")))
+
+        let people = [onTime, late, "TQ-SD"] + silent
+        let hamlets = registry.allUnits.filter { unit in
+            unit.kind == .residentialArea && [onTime, late, "TQ-SD-SONDUONG"].contains(unit.parent ?? "")
+        }
+        let notices = try system.allNotices(notification, units: Set(people + hamlets.map(\.id)), prefix: "")
+        func keys(_ unit: String) -> Set<String> { Set(notices.filter { $0.unit == unit }.map(\.key)) }
+        #expect(notices.count == Set(notices.map(\.key)).count)
+
+        // What each owes, by rule: reminders 14, 7, 1 days before and the overdue notice, unless met first.
+        func stages(_ unit: String, _ obligation: [String: JSONValue]) -> [String] {
+            let id = obligation["id"]?.string ?? ""
+            return [
+                "reminder:\(unit):\(id):2025:14", "reminder:\(unit):\(id):2025:7", "reminder:\(unit):\(id):2025:1",
+                "overdue:\(unit):\(id):2025",
+            ]
+        }
+        let mondays = { (from: String, to: String) throws -> [String] in
+            var day = try #require(Day(from))
+            var list: [String] = []
+            while day <= (try #require(Day(to))) {
+                if day.weekday == 1 { list.append("\(day)") }
+                day = try #require(day.adding(days: 1))
+            }
+            return list
+        }
+        // Supervisors of hamlets: an escalation per silent hamlet on 27/11 (due 20/11), digests from 24/11.
+        let hamletDue = try #require(Day("2025-11-20"))
+        func hamletNotices(_ supervisor: String) throws -> Set<String> {
+            let owing = hamlets.filter {
+                $0.parent == supervisor && registry.unit($0.id, during: hamletDue...hamletDue) != nil
+            }
+            guard !owing.isEmpty else { return [] }
+            return Set(owing.map { "escalation:\(supervisor):\($0.id):self_assessment_residential:2025" })
+                .union(try mondays("2025-11-21", "2025-12-31").map { "digest:\(supervisor):\($0)" })
+        }
+
+        #expect(keys(onTime) == (try hamletNotices(onTime)), "the on-time commune: only about its hamlets")
+        let lateExpected = Set(obligations.filter { owes(late, $0) }.flatMap { stages(late, $0) })
+        #expect(keys(late) == lateExpected.union(try hamletNotices(late)))
+        for unit in silent {
+            let expected = Set(obligations.filter { owes(unit, $0) }.flatMap { stages(unit, $0) })
+            #expect(keys(unit) == expected.union(try hamletNotices(unit)), "\(unit)")
+        }
+        // The district: an escalation for each obligation each silent unit missed, and a digest every
+        // Monday from the first missed due date (10/4) to the end of the year.
+        let escalations = silent.flatMap { unit in
+            obligations.filter { owes(unit, $0) }.map { "escalation:TQ-SD:\(unit):\($0["id"]?.string ?? ""):2025" }
+        }
+        #expect(
+            keys("TQ-SD")
+                == Set(escalations).union(try mondays("2025-04-11", "2025-12-31").map { "digest:TQ-SD:\($0)" }))
+        for hamlet in hamlets {
+            let owes =
+                registry.unit(hamlet.id, during: try #require(Day("2025-11-20"))...(try #require(Day("2025-11-20"))))
+                != nil
+            let id = hamlet.id
+            #expect(
+                keys(id)
+                    == (owes
+                        ? [
+                            "reminder:\(id):self_assessment_residential:2025:14",
+                            "reminder:\(id):self_assessment_residential:2025:7",
+                            "reminder:\(id):self_assessment_residential:2025:1",
+                            "overdue:\(id):self_assessment_residential:2025",
+                        ] : []),
+                "\(id)")
+        }
+    }
 }
