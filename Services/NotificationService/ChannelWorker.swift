@@ -49,6 +49,7 @@ final class ChannelWorker {
             }
         }
     }
+
     /// One round: sends what is due (at most 20); returns how many it tried.
     func deliverDue() throws -> Int {
         let due = try database.read { db in
