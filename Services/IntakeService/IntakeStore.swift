@@ -303,10 +303,15 @@ struct IntakeStore {
             arguments: StatementArguments(arguments))
         var jobs: [Int64] = []
         for id in ids {
+            // A request sent again (a client retrying) does not queue the same job twice.
             try db.cachedStatement(
-                sql: "INSERT INTO reevaluation (submission, criteria_set, requested_at) VALUES (?, ?, ?)"
-            ).execute(arguments: [id, request.criteriaSet, time])
-            jobs.append(-db.lastInsertedRowID)
+                sql: """
+                    INSERT INTO reevaluation (submission, criteria_set, requested_at)
+                    SELECT ?, ?, ? WHERE NOT EXISTS (
+                        SELECT 1 FROM reevaluation WHERE submission = ? AND criteria_set = ? AND done_at IS NULL)
+                    """
+            ).execute(arguments: [id, request.criteriaSet, time, id, request.criteriaSet])
+            if db.changesCount > 0 { jobs.append(-db.lastInsertedRowID) }
         }
         return jobs
     }

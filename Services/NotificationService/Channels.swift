@@ -33,25 +33,25 @@ public struct ChannelsFile: Codable, Sendable {
                     problems.append("\(at): url must be an http:// or https:// address")
                     continue
                 }
-                guard let path = channel.secretFile, let secret = FileManager.default.contents(atPath: path),
-                    !secret.isEmpty
-                else {
-                    problems.append("\(at): secret_file must name a readable, non-empty file (the HMAC key)")
+                let key = channel.secretFile.flatMap { FileManager.default.contents(atPath: $0) }.map {
+                    [UInt8](String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+                }
+                guard let key, key.count >= 16 else {
+                    problems.append(
+                        "\(at): secret_file must name a readable file holding the HMAC key (at least 16 characters)")
                     continue
                 }
-                let key = [UInt8](
-                    String(decoding: secret, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
                 configured.append(ConfiguredChannel(channel: channel, transport: .webhook(url: target, secret: key)))
             case "email":
                 guard let host = channel.host, !host.isEmpty, let port = channel.port, (1...65535).contains(port),
-                    let from = channel.from, from.contains("@")
+                    let from = channel.from, Self.isAddress(from)
                 else {
-                    problems.append("\(at): an email channel needs host, port (1-65535) and a from address")
+                    problems.append("\(at): an email channel needs host, port (1-65535) and a from address (a@b)")
                     continue
                 }
                 let recipients = channel.recipients ?? [:]
-                if recipients.isEmpty || recipients.values.contains(where: { !$0.contains("@") || $0.contains(" ") }) {
-                    problems.append("\(at): recipients must map unit ids to e-mail addresses")
+                if recipients.isEmpty || !recipients.values.allSatisfy(Self.isAddress) {
+                    problems.append("\(at): recipients must map unit ids to plain e-mail addresses (a@b)")
                     continue
                 }
                 configured.append(
@@ -64,6 +64,18 @@ public struct ChannelsFile: Codable, Sendable {
         }
         guard problems.isEmpty else { throw ChannelError(problems: problems) }
         return configured
+    }
+}
+
+extension ChannelsFile {
+    /// A plain address (`local@domain`): printable ASCII without spaces, brackets or line breaks, so
+    /// it cannot add SMTP commands or headers.
+    static func isAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty } && text.utf8.count <= 254
+            && text.unicodeScalars.allSatisfy {
+                $0.value > 0x20 && $0.value < 0x7F && !"<>()[],;:\\\"".unicodeScalars.contains($0)
+            }
     }
 }
 

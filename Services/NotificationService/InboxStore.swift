@@ -158,7 +158,9 @@ struct InboxStore: EventApplier {
         _ record: ReviewRecord, key: String, unitName: String?, reviewerName: String?, templates: NoticeTemplates
     ) -> Notice {
         let subject =
-            record.submissionID.map { "Báo cáo “\($0)” (lần \(record.version ?? 1)), kỳ \(record.period)" }
+            record.submissionID.map {
+                "Báo cáo “\($0)” (lần \(record.version ?? 1)), kỳ \(Period(record.period)?.vietnameseName ?? record.period)"
+            }
             ?? "Năm \(record.period)"
         let (title, body) = templates.render(
             "review_\(record.action.rawValue)",

@@ -29,7 +29,7 @@ struct NoticeScheduler {
                 .flatMap(Day.init)
             // The first start begins today: a new service does not send a backlog of old reminders.
             guard var day = processed.map({ $0.adding(days: 1) }) ?? today, day <= today else { return 0 }
-            let met = try Self.met(years: (day.year - 1)...today.year, db)
+            let met = try Self.met(years: (day.year - 1)...(today.year + 1), db)
             var stored = 0
             while day <= today {
                 for notice in schedule.notices(on: day, isMet: { met.contains("\($0)|\($1)|\($2)") }) {

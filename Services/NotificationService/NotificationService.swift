@@ -69,7 +69,18 @@ public enum NotificationService {
             migrator: { InboxStore.migrator }, applier: store,
             makeTimers: { database in
                 opened.set(database)
-                return [(configuration.scheduleInterval, { try scheduler.tick(database) })]
+                // A failed tick (a busy or full disk) is logged; the next one catches the days up.
+                return [
+                    (
+                        configuration.scheduleInterval,
+                        {
+                            do { try scheduler.tick(database) } catch {
+                                logger.error(
+                                    "the scheduler could not process its days", metadata: ["error": "\(error)"])
+                            }
+                        }
+                    )
+                ]
             }
         ) { database in
             { request, _ in

@@ -101,15 +101,25 @@ final class SMTPConnection {
             throw SMTPError("cannot resolve \(host)")
         }
         defer { freeaddrinfo(result) }
-        socket = Glibc.socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
-        guard socket >= 0 else { throw SMTPError("cannot open a socket") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-            Glibc.close(socket)
-            throw SMTPError("cannot connect to \(host):\(port) (\(String(cString: strerror(errno))))")
+        // Every address the name has (a dual-stack name may list ::1 before 127.0.0.1), in order.
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        var failure = "no address"
+        while let address = candidate {
+            let fd = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+            if fd >= 0 {
+                var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                if connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 {
+                    socket = fd
+                    return
+                }
+                failure = String(cString: strerror(errno))
+                Glibc.close(fd)
+            }
+            candidate = address.pointee.ai_next
         }
+        throw SMTPError("cannot connect to \(host):\(port) (\(failure))")
     }
 
     func close() { Glibc.close(socket) }

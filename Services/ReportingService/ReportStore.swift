@@ -79,6 +79,11 @@ struct ReportStore: EventApplier {
                 ).execute(arguments: [evaluation.outcome.rawValue, facts.root, facts.version])
                 return
             }
+            // Judged under a set: no longer "not applicable" (an earlier version may have been).
+            try db.cachedStatement(
+                sql:
+                    "UPDATE report_submission SET outcome = NULL WHERE root = ? AND version = ? AND outcome IS NOT NULL"
+            ).execute(arguments: [facts.root, facts.version])
             let (setID, setVersion) = Self.split(reference)
             // A late result of an older set version, or one that saw fewer submissions, does not replace
             // a newer one; the first result of a (set version, revision) stands.

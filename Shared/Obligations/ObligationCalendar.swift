@@ -121,8 +121,9 @@ extension ObligationCalendar {
             problems.append("reminder_days must each be 1 to 60 days, not \(reminderDays)")
         }
         if Set(reminderDays).count != reminderDays.count { problems.append("reminder_days repeats a day") }
-        if !(1...60).contains(escalationDays) {
-            problems.append("escalation_days must be 1 to 60, not \(escalationDays)")
+        // Day 1 after the due date is the overdue notice's; escalation comes after it.
+        if !(2...60).contains(escalationDays) {
+            problems.append("escalation_days must be 2 to 60, not \(escalationDays)")
         }
         if !(1...7).contains(digestWeekday) {
             problems.append("digest_weekday must be 1 (Monday) to 7 (Sunday), not \(digestWeekday)")

@@ -47,7 +47,8 @@ public struct ObligationSchedule: Sendable {
     /// The notices due on `day`. `isMet(unit, obligation id, year)` says what was met by then.
     public func notices(on day: Day, isMet: (String, String, Int) -> Bool) -> [DueNotice] {
         var notices: [DueNotice] = []
-        for year in [day.year - 1, day.year] where calendar.covers(year) {
+        // Next year's too: a due date early in January is reminded of in December.
+        for year in [day.year - 1, day.year, day.year + 1] where calendar.covers(year) {
             for obligation in calendar.obligations {
                 guard let due = obligation.dueDay(in: year) else { continue }
                 let offset = day.dayNumber - due.dayNumber

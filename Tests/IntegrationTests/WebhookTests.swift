@@ -175,7 +175,7 @@ struct WebhookTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let secret = directory.appendingPathComponent("secret")
-        try Data("another-secret".utf8).write(to: secret)
+        try Data("another-secret-for-the-crash".utf8).write(to: secret)
         let receiver = try Receiver(directory: directory, secret: secret, failFirst: 0)
         let channels = directory.appendingPathComponent("channels.json")
         try Data(

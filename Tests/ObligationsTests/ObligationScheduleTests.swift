@@ -164,4 +164,26 @@ struct ObligationScheduleTests {
         #expect(dues["self_assessment_residential"] == "11-20")
         #expect(dues["self_assessment"] == "11-30")
     }
+
+    @Test("a due date early in January is reminded of in December; escalation needs at least two days")
+    func nextYearAndEscalationDays() throws {
+        let text = { (due: String, escalation: Int) in
+            """
+            {"calendar": "t", "version": "1", "time_zone": "Asia/Ho_Chi_Minh", "valid_from_year": 2025,
+             "valid_to_year": null, "reminder_days": [14], "escalation_days": \(escalation), "digest_weekday": 1,
+             "obligations": [{"id": "a", "name": "A", "source": "s", "unit_kinds": ["commune"], "kind": "yearly_report",
+               "period": "year", "due": "\(due)", "action": "x"}]}
+            """
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("calendar-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(text("01-10", 7).utf8).write(to: url)
+        let schedule = ObligationSchedule(
+            calendar: try ObligationCalendar.load(from: url), registry: try Self.registry())
+        #expect(
+            schedule.notices(on: try Self.day("2025-12-27")) { _, _, _ in false }.map(\.key) == ["reminder:C:a:2026:14"]
+        )
+        try Data(text("01-10", 1).utf8).write(to: url)
+        #expect(throws: CalendarError.self) { try ObligationCalendar.load(from: url) }
+    }
 }
