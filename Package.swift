@@ -79,7 +79,9 @@ let package = Package(
         ),
         .target(
             name: "ReportingService",
-            dependencies: ["ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle],
+            dependencies: [
+                "ZeroMQ", "Models", "Obligations", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle,
+            ],
             path: "Services/ReportingService",
             swiftSettings: swiftSettings
         ),
@@ -120,7 +122,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "antq-reporting",
-            dependencies: ["ReportingService", "ServiceKit", argumentParser, logging, lifecycle],
+            dependencies: [
+                "ReportingService", "Obligations", "EventLog", "ServiceKit", "ZeroMQ", argumentParser, logging,
+                lifecycle,
+            ],
             path: "Services/Executables/antq-reporting",
             swiftSettings: swiftSettings
         ),

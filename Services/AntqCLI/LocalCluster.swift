@@ -177,10 +177,11 @@ public final class LocalCluster {
             ["--source", "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")"]
         }
         // Notification's data files, unless `extra` names its own.
-        let notification =
+        // Notification's and reporting's data files, unless `extra` names its own.
+        let files: [(String, String)] =
             executable == "antq-notification"
-            ? [("--calendar", calendar), ("--templates", templates)].filter { !extra.contains($0.0) }
-                .flatMap { [$0.0, $0.1] } : []
+            ? [("--calendar", calendar), ("--templates", templates)] : [("--calendar", calendar)]
+        let notification = files.filter { !extra.contains($0.0) }.flatMap { [$0.0, $0.1] }
         let service = make(
             name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + extra)
         let endpoints = try service.start()

@@ -37,4 +37,36 @@ enum ReportTable {
         return ([title, line(header), rule] + rows.dropLast().map(line) + [rule, line(rows[rows.count - 1])]).joined(
             separator: "\n")
     }
+
+    /// Who reported each obligation of the year on time, late or not at all, summed over areas.
+    static func renderObligations(_ report: Report) -> String? {
+        guard let rows = report.obligations, !rows.isEmpty else { return nil }
+        var order: [String] = []
+        var totals: [String: (name: String, due: String, counts: [Int])] = [:]
+        for row in rows {
+            if totals[row.obligation] == nil {
+                order.append(row.obligation)
+                totals[row.obligation] = (row.name, row.due, [0, 0, 0, 0])
+            }
+            totals[row.obligation]?.counts[0] += row.expected
+            totals[row.obligation]?.counts[1] += row.onTime
+            totals[row.obligation]?.counts[2] += row.late
+            totals[row.obligation]?.counts[3] += row.missing
+        }
+        let header = ["Nội dung", "Hạn", "Phải thực hiện", "Đúng hạn", "Muộn", "Chưa thực hiện"]
+        let lines = order.compactMap { id in
+            totals[id].map { [$0.name, Day($0.due)?.vietnamese ?? $0.due] + $0.counts.map(String.init) }
+        }
+        let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                let pad = String(repeating: " ", count: widths[index] - cell.count)
+                return index < 2 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        return
+            (["TIẾN ĐỘ THỰC HIỆN CÁC NỘI DUNG PHẢI BÁO CÁO — NĂM \(report.period)", line(header), rule]
+            + lines.map(line)).joined(separator: "\n")
+    }
 }

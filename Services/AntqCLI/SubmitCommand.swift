@@ -157,6 +157,10 @@ struct ReportCommand: ParsableCommand {
                 reporting, .report, JSONCoding.encode(ReportRequest(period: period)), json: json, as: Report.self)
         else { return }
         print(ReportTable.render(report))
+        if let obligations = ReportTable.renderObligations(report) {
+            print()
+            print(obligations)
+        }
     }
 }
 

@@ -2,11 +2,15 @@ import EventLog
 import Foundation
 import GRDB
 import Models
+import Obligations
 
 /// Reporting's consolidated picture: one row per submission (all its versions together), and each
 /// unit's standing per year and criteria set (its current result); kept up to date from
 /// `submission.received` and `submission.evaluated` events of any producer, in any order.
 struct ReportStore: EventApplier {
+    /// The obligations calendar, to count who reported on time, late or not at all.
+    var calendar: ObligationCalendar? = nil
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("reporting.v1") { db in
@@ -52,6 +56,19 @@ struct ReportStore: EventApplier {
                     CREATE INDEX report_result_year ON report_result (year, unit_kind, area);
                     """)
         }
+        migrator.registerMigration("reporting.v3-obligations") { db in
+            // When each unit first met each obligation: the day (in Vietnam) intake accepted it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_obligation (
+                        unit TEXT NOT NULL,
+                        obligation TEXT NOT NULL,
+                        year INTEGER NOT NULL,
+                        met_on TEXT NOT NULL,
+                        PRIMARY KEY (unit, obligation, year)
+                    );
+                    """)
+        }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
     }
@@ -64,6 +81,7 @@ struct ReportStore: EventApplier {
                 throw WireError(.badRequest, "submission.received \(event.sequence) of \(event.producer): \(error)")
             }
             try upsert(facts, db)
+            try recordObligations(facts, db)
         case .submissionEvaluated:
             let evaluation = try EvaluationOutline(body: event.body)
             let facts = evaluation.submission
@@ -126,6 +144,61 @@ struct ReportStore: EventApplier {
         )
     }
 
+    /// Records the obligations `facts` meets, on the day intake accepted it (the first one stands).
+    private func recordObligations(_ facts: SubmissionFacts, _ db: Database) throws {
+        guard let calendar, let year = Period(facts.period)?.year else { return }
+        let obligations = calendar.obligations(metBy: facts)
+        guard !obligations.isEmpty else { return }
+        let accepted = try? Date(
+            facts.acceptedAt, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        guard let day = accepted.flatMap({ Day.today(at: $0) }) else { return }
+        for obligation in obligations {
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO report_obligation (unit, obligation, year, met_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [facts.unit, obligation.id, year, "\(day)"])
+        }
+    }
+
+    /// For each obligation of `year`, by area and unit kind: units that owed it, on time, late, missing.
+    static func obligations(
+        year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: Database
+    ) throws -> [ObligationRow] {
+        guard calendar.covers(year) else { return [] }
+        var met: [String: String] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT unit, obligation, met_on FROM report_obligation WHERE year = ?", arguments: [year])
+        {
+            met["\(row["unit"] as String)|\(row["obligation"] as String)"] = row["met_on"]
+        }
+        let schedule = ObligationSchedule(calendar: calendar, registry: registry)
+        var rows: [ObligationRow] = []
+        for obligation in calendar.obligations {
+            guard let due = obligation.dueDay(in: year) else { continue }
+            var counts: [String: (expected: Int, onTime: Int, late: Int)] = [:]
+            for unit in schedule.owing(obligation, due: due) {
+                let area = registry.area(of: unit.id, during: due...due) ?? unit.id
+                let key = "\(area)|\(unit.kind.rawValue)"
+                var count = counts[key] ?? (0, 0, 0)
+                count.expected += 1
+                if let day = met["\(unit.id)|\(obligation.id)"].flatMap(Day.init) {
+                    if day <= due { count.onTime += 1 } else { count.late += 1 }
+                }
+                counts[key] = count
+            }
+            for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
+                let parts = key.split(separator: "|").map(String.init)
+                guard parts.count == 2, let kind = UnitKind(rawValue: parts[1]) else { continue }
+                rows.append(
+                    ObligationRow(
+                        obligation: obligation.id, name: obligation.name, due: "\(due)", unitKind: kind, area: parts[0],
+                        areaName: registry[parts[0]]?.name ?? parts[0], expected: count.expected, onTime: count.onTime,
+                        late: count.late, missing: count.expected - count.onTime - count.late))
+            }
+        }
+        return rows
+    }
+
     /// `TT124-KDC@2.1` as (`TT124-KDC`, `2.1`).
     static func split(_ reference: String) -> (id: String, version: String) {
         guard let at = reference.lastIndex(of: "@") else { return (reference, "") }
@@ -155,7 +228,8 @@ struct ReportStore: EventApplier {
 
     /// The counts of one period by unit kind and area.
     static func report(
-        period: String, registry: UnitRegistry?, positions: [String: UInt64], _ db: Database
+        period: String, registry: UnitRegistry?, calendar: ObligationCalendar? = nil, positions: [String: UInt64],
+        _ db: Database
     ) throws -> Report {
         let rows = try Row.fetchAll(
             db,
@@ -203,6 +277,10 @@ struct ReportStore: EventApplier {
                     failed: results?.failed ?? 0, notApplicable: row["not_applicable"] ?? 0,
                     levels: results?.levels ?? [:], modelUnits: results?.modelUnits ?? 0
                 )
-            }, positions: positions)
+            },
+            obligations: try {
+                guard let calendar, let registry, let parsed = Period(period), parsed.half == nil else { return nil }
+                return try obligations(year: parsed.year, calendar: calendar, registry: registry, db)
+            }(), positions: positions)
     }
 }

@@ -1,16 +1,20 @@
 import EventLog
 import Logging
 import Models
+import Obligations
 import ServiceKit
 import ZeroMQ
 
 /// Builds the reporting service: a subscriber that keeps the consolidated counts and answers `report`.
 public enum ReportingService {
     /// The service to run under a `ServiceGroup`: follows the sources and answers `report` until SIGTERM.
-    public static func make(configuration: SubscriberConfiguration, context: Context, logger: Logger) -> LoopService {
+    /// - Parameter calendar: the obligations calendar, for who reported on time, late or not at all.
+    public static func make(
+        configuration: SubscriberConfiguration, calendar: ObligationCalendar? = nil, context: Context, logger: Logger
+    ) -> LoopService {
         SubscriberService.make(
             name: "reporting", configuration: configuration, context: context, logger: logger,
-            migrator: { ReportStore.migrator }, applier: ReportStore()
+            migrator: { ReportStore.migrator }, applier: ReportStore(calendar: calendar)
         ) { database in
             { request, positions in
                 if request.type == .results {
@@ -31,7 +35,8 @@ public enum ReportingService {
                 let query = try JSONCoding.decode(ReportRequest.self, from: request.body)
                 let report = try database.read {
                     try ReportStore.report(
-                        period: query.period, registry: configuration.registry, positions: positions, $0)
+                        period: query.period, registry: configuration.registry, calendar: calendar,
+                        positions: positions, $0)
                 }
                 return Envelope(type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(report))
             }

@@ -49,16 +49,59 @@ public struct ReportRow: Codable, Sendable, Equatable {
     }
 }
 
+/// Completeness and timeliness of one obligation of the calendar, in an area, for a unit kind.
+public struct ObligationRow: Codable, Sendable, Equatable {
+    public let obligation: String
+    /// Vietnamese name, e.g. "Báo cáo kết quả năm".
+    public let name: String
+    /// `YYYY-MM-DD`.
+    public let due: String
+    public let unitKind: UnitKind
+    public let area: String
+    public let areaName: String
+    /// Units that owed it (as the registry stood on the due day); each counts once.
+    public let expected: Int
+    public let onTime: Int
+    public let late: Int
+    public let missing: Int
+
+    public init(
+        obligation: String, name: String, due: String, unitKind: UnitKind, area: String, areaName: String,
+        expected: Int, onTime: Int, late: Int, missing: Int
+    ) {
+        self.obligation = obligation
+        self.name = name
+        self.due = due
+        self.unitKind = unitKind
+        self.area = area
+        self.areaName = areaName
+        self.expected = expected
+        self.onTime = onTime
+        self.late = late
+        self.missing = missing
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case obligation, name, due, area, expected, late, missing
+        case unitKind = "unit_kind"
+        case areaName = "area_name"
+        case onTime = "on_time"
+    }
+}
+
 /// The `report.reply` body.
 public struct Report: Codable, Sendable, Equatable {
     public let period: String
     public let rows: [ReportRow]
+    /// For a year's report with a calendar: who reported each obligation on time, late, or not at all.
+    public let obligations: [ObligationRow]?
     /// Last sequence applied per producer when the report was read.
     public let positions: [String: UInt64]
 
-    public init(period: String, rows: [ReportRow], positions: [String: UInt64]) {
+    public init(period: String, rows: [ReportRow], obligations: [ObligationRow]? = nil, positions: [String: UInt64]) {
         self.period = period
         self.rows = rows
+        self.obligations = obligations
         self.positions = positions
     }
 }

@@ -116,7 +116,7 @@ public struct ObligationSchedule: Sendable {
     }
 
     /// The units that owe `obligation` due on `due`: of its kinds, existing on that day.
-    func owing(_ obligation: Obligation, due: Day) -> [Unit] {
+    public func owing(_ obligation: Obligation, due: Day) -> [Unit] {
         registry.allUnits.filter { obligation.unitKinds.contains($0.kind) }
             .compactMap { registry.unit($0.id, during: due...due) }
             .filter { obligation.unitKinds.contains($0.kind) }

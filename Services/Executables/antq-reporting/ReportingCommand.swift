@@ -1,5 +1,7 @@
 import ArgumentParser
 import EventLog
+import Foundation
+import Obligations
 import ReportingService
 import ServiceKit
 import ZeroMQ
@@ -15,12 +17,16 @@ struct ReportingCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var subscription: SubscriberOptions
     @Option(help: "ROUTER endpoint for report queries.") var query = "tcp://127.0.0.1:7301"
+    @Option(help: "Obligations calendar file, for who reported on time, late or not at all.")
+    var calendar = "data/calendar/tuyen-quang.v1.json"
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.reporting")
         let configuration = try SubscriberConfiguration(
             options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
-        let service = ReportingService.make(configuration: configuration, context: try Context(), logger: logger)
+        let service = ReportingService.make(
+            configuration: configuration, calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
+            context: try Context(), logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
     }
 }
