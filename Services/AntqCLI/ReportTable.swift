@@ -17,14 +17,21 @@ enum ReportTable {
             [row.received, row.evaluated, row.passed, row.failed, row.notApplicable]
                 + levelColumns.map { row.levels[$0.id] ?? 0 } + [row.modelUnits]
         }
-        var rows = report.rows.map { row in
+        let rows = report.rows.map { row in
             [row.areaName, row.unitKind.vietnameseName] + counts(row).map(String.init)
         }
         let total = report.rows.reduce(into: Array(repeating: 0, count: header.count - 2)) { sums, row in
             for (index, count) in counts(row).enumerated() { sums[index] += count }
         }
-        rows.append(["Tổng cộng", ""] + total.map(String.init))
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        let title =
+            "BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — \(Period(report.period)?.vietnameseName.uppercased() ?? report.period)"
+        return table(title: title, header: header, rows: rows, total: ["Tổng cộng", ""] + total.map(String.init))
+    }
+
+    /// A text table: the first two columns left-aligned, the counts right-aligned, an optional total line.
+    static func table(title: String, header: [String], rows: [[String]], total: [String]? = nil) -> String {
+        let all = [header] + rows + (total.map { [$0] } ?? [])
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
@@ -32,9 +39,7 @@ enum ReportTable {
             }.joined(separator: "  ")
         }
         let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        let title =
-            "BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — \(Period(report.period)?.vietnameseName.uppercased() ?? report.period)"
-        return ([title, line(header), rule] + rows.dropLast().map(line) + [rule, line(rows[rows.count - 1])]).joined(
+        return ([title, line(header), rule] + rows.map(line) + (total.map { [rule, line($0)] } ?? [])).joined(
             separator: "\n")
     }
 
@@ -57,16 +62,7 @@ enum ReportTable {
         let lines = order.compactMap { id in
             totals[id].map { [$0.name, Day($0.due)?.vietnamese ?? $0.due] + $0.counts.map(String.init) }
         }
-        let widths = header.indices.map { column in ([header] + lines).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
-                return index < 2 ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
-        return
-            (["TIẾN ĐỘ THỰC HIỆN CÁC NỘI DUNG PHẢI BÁO CÁO — NĂM \(report.period)", line(header), rule]
-            + lines.map(line)).joined(separator: "\n")
+        return table(
+            title: "TIẾN ĐỘ THỰC HIỆN CÁC NỘI DUNG PHẢI BÁO CÁO — NĂM \(report.period)", header: header, rows: lines)
     }
 }

@@ -72,5 +72,7 @@ struct CompletenessTests {
         ])
         #expect(printed.output.contains("TIẾN ĐỘ THỰC HIỆN CÁC NỘI DUNG PHẢI BÁO CÁO — NĂM \(year)"))
         #expect(printed.output.contains("Tự đánh giá, phân loại phong trào"))
+        #expect(printed.output.contains("BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"))
+        #expect(printed.output.contains("Tổng cộng"))
     }
 }
