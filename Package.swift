@@ -149,6 +149,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReportingServiceTests",
+            dependencies: ["ReportingService", "Models"],
+            path: "Tests/ReportingServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ObligationsTests",
             dependencies: ["Obligations", "Models"],
             path: "Tests/ObligationsTests",

@@ -100,16 +100,19 @@ public final class LocalCluster {
     /// Notification's obligations calendar and notice templates.
     public let calendar: String
     public let templates: String
+    /// Reporting's targets file: `targets/tuyen-quang-2023-2025.v1.json` of the data directory.
+    public let targets: String
     public private(set) var services: [ManagedService] = []
 
     /// - Parameters:
     ///   - binDirectory: where the `antq-*` executables are (the build's products directory).
     ///   - root: a directory for data and logs.
-    ///   - calendar, templates: by default `calendar/tuyen-quang.v1.json` and `templates/notices.vi.json`
+    ///   - calendar, templates, targets: by default `calendar/tuyen-quang.v1.json`, `templates/notices.vi.json`
+    ///     and `targets/tuyen-quang-2023-2025.v1.json`
     ///     of the data directory the registry is in (`data/units/…` → `data/`).
     public init(
         binDirectory: URL, root: URL, registry: String, criteria: String, calendar: String? = nil,
-        templates: String? = nil
+        templates: String? = nil, targets: String? = nil
     ) {
         self.binDirectory = binDirectory
         self.root = root
@@ -118,6 +121,7 @@ public final class LocalCluster {
         let data = URL(fileURLWithPath: registry).deletingLastPathComponent().deletingLastPathComponent()
         self.calendar = calendar ?? data.appendingPathComponent("calendar/tuyen-quang.v1.json").path
         self.templates = templates ?? data.appendingPathComponent("templates/notices.vi.json").path
+        self.targets = targets ?? data.appendingPathComponent("targets/tuyen-quang-2023-2025.v1.json").path
     }
 
     /// The directory of the running executable, where its sibling executables are.
@@ -180,7 +184,8 @@ public final class LocalCluster {
         // Notification's and reporting's data files, unless `extra` names its own.
         let files: [(String, String)] =
             executable == "antq-notification"
-            ? [("--calendar", calendar), ("--templates", templates)] : [("--calendar", calendar)]
+            ? [("--calendar", calendar), ("--templates", templates)]
+            : [("--calendar", calendar), ("--targets", targets)]
         let notification = files.filter { !extra.contains($0.0) }.flatMap { [$0.0, $0.1] }
         let service = make(
             name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + extra)

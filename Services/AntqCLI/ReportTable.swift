@@ -65,4 +65,20 @@ enum ReportTable {
         return table(
             title: "TIẾN ĐỘ THỰC HIỆN CÁC NỘI DUNG PHẢI BÁO CÁO — NĂM \(report.period)", header: header, rows: lines)
     }
+
+    /// Progress against the plan's targets of the year.
+    static func renderTargets(_ report: Report) -> String? {
+        guard let targets = report.targets, !targets.isEmpty else { return nil }
+        let rows = targets.map { target in
+            let progress =
+                target.blocks.map { "\(target.blocksMet ?? 0)/\($0) khối đạt \(target.required) đơn vị" }
+                ?? "\(target.modelUnits)/\(target.required) đơn vị"
+            return [
+                target.name, target.met ? "Đạt" : "Chưa đạt", "\(target.inScope)", "\(target.modelUnits)", progress,
+            ]
+        }
+        return table(
+            title: "TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU ĐIỂN HÌNH — NĂM \(report.period)",
+            header: ["Chỉ tiêu", "Kết quả", "Số đơn vị", "Điển hình", "Tiến độ"], rows: rows)
+    }
 }

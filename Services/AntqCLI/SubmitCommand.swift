@@ -157,9 +157,9 @@ struct ReportCommand: ParsableCommand {
                 reporting, .report, JSONCoding.encode(ReportRequest(period: period)), json: json, as: Report.self)
         else { return }
         print(ReportTable.render(report))
-        if let obligations = ReportTable.renderObligations(report) {
+        for section in [ReportTable.renderObligations(report), ReportTable.renderTargets(report)].compactMap({ $0 }) {
             print()
-            print(obligations)
+            print(section)
         }
     }
 }

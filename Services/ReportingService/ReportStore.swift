@@ -228,8 +228,8 @@ struct ReportStore: EventApplier {
 
     /// The counts of one period by unit kind and area.
     static func report(
-        period: String, registry: UnitRegistry?, calendar: ObligationCalendar? = nil, positions: [String: UInt64],
-        _ db: Database
+        period: String, registry: UnitRegistry?, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
+        positions: [String: UInt64], _ db: Database
     ) throws -> Report {
         let rows = try Row.fetchAll(
             db,
@@ -281,6 +281,15 @@ struct ReportStore: EventApplier {
             obligations: try {
                 guard let calendar, let registry, let parsed = Period(period), parsed.half == nil else { return nil }
                 return try obligations(year: parsed.year, calendar: calendar, registry: registry, db)
+            }(),
+            targets: try {
+                guard let targets, let registry, let parsed = Period(period), parsed.half == nil else { return nil }
+                let modelUnits = try String.fetchSet(
+                    db,
+                    sql:
+                        "SELECT unit FROM report_result WHERE year = ? AND judgement = 'model_unit' AND outcome = 'passed'",
+                    arguments: [parsed.year])
+                return targets.progress(year: parsed.year, registry: registry, modelUnits: modelUnits)
             }(), positions: positions)
     }
 }

@@ -9,8 +9,10 @@ import ZeroMQ
 public enum ReportingService {
     /// The service to run under a `ServiceGroup`: follows the sources and answers `report` until SIGTERM.
     /// - Parameter calendar: the obligations calendar, for who reported on time, late or not at all.
+    /// - Parameter targets: the plan's targets, for progress towards "điển hình" units.
     public static func make(
-        configuration: SubscriberConfiguration, calendar: ObligationCalendar? = nil, context: Context, logger: Logger
+        configuration: SubscriberConfiguration, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
+        context: Context, logger: Logger
     ) -> LoopService {
         SubscriberService.make(
             name: "reporting", configuration: configuration, context: context, logger: logger,
@@ -36,7 +38,7 @@ public enum ReportingService {
                 let report = try database.read {
                     try ReportStore.report(
                         period: query.period, registry: configuration.registry, calendar: calendar,
-                        positions: positions, $0)
+                        targets: targets, positions: positions, $0)
                 }
                 return Envelope(type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(report))
             }

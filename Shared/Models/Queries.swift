@@ -89,19 +89,65 @@ public struct ObligationRow: Codable, Sendable, Equatable {
     }
 }
 
+/// Progress against one target of the plan (seed 004 §II): how many units in its scope are
+/// "điển hình" for the year, what the target asks, and whether it is met.
+public struct TargetRow: Codable, Sendable, Equatable {
+    public let target: String
+    /// What the plan says, in Vietnamese.
+    public let name: String
+    public let year: Int
+    /// Units the target is about (as the registry stood in the year).
+    public let inScope: Int
+    /// Of those, units whose "điển hình" result for the year is met.
+    public let modelUnits: Int
+    /// Units needed (from the share and the count), or, per block, blocks in scope and blocks that reach it.
+    public let required: Int
+    public let blocks: Int?
+    public let blocksMet: Int?
+    public let met: Bool
+
+    public init(
+        target: String, name: String, year: Int, inScope: Int, modelUnits: Int, required: Int, blocks: Int? = nil,
+        blocksMet: Int? = nil, met: Bool
+    ) {
+        self.target = target
+        self.name = name
+        self.year = year
+        self.inScope = inScope
+        self.modelUnits = modelUnits
+        self.required = required
+        self.blocks = blocks
+        self.blocksMet = blocksMet
+        self.met = met
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case target, name, year, required, blocks, met
+        case inScope = "in_scope"
+        case modelUnits = "model_units"
+        case blocksMet = "blocks_met"
+    }
+}
+
 /// The `report.reply` body.
 public struct Report: Codable, Sendable, Equatable {
     public let period: String
     public let rows: [ReportRow]
     /// For a year's report with a calendar: who reported each obligation on time, late, or not at all.
     public let obligations: [ObligationRow]?
+    /// For a year's report with targets: progress against each target of that year.
+    public let targets: [TargetRow]?
     /// Last sequence applied per producer when the report was read.
     public let positions: [String: UInt64]
 
-    public init(period: String, rows: [ReportRow], obligations: [ObligationRow]? = nil, positions: [String: UInt64]) {
+    public init(
+        period: String, rows: [ReportRow], obligations: [ObligationRow]? = nil, targets: [TargetRow]? = nil,
+        positions: [String: UInt64]
+    ) {
         self.period = period
         self.rows = rows
         self.obligations = obligations
+        self.targets = targets
         self.positions = positions
     }
 }

@@ -197,6 +197,15 @@ struct SampleYearTests {
             #expect(evaluations.allSatisfy { $0.submission.key == latestKey }, "\(unit): results of the latest version")
         }
 
+        // Progress against the plan's 2025 targets: Đông Thọ, the only "điển hình" commune of the year,
+        // is one of the ten once affected by "Dương Văn Mình" (all ten are required).
+        let targets = try #require(try report(Self.period).targets)
+        let dvm = try #require(targets.first { $0.target == "duong_van_minh_2025" })
+        #expect(dvm.inScope == 10 && dvm.modelUnits == 1 && dvm.required == 10 && !dvm.met)
+        let wards = try #require(targets.first { $0.target == "wards_2025" })
+        #expect(wards.inScope == 3 && wards.modelUnits == 0 && wards.required == 2 && !wards.met)
+        #expect(targets.allSatisfy { $0.year == 2025 })
+
         // The period reports count what expected/outcomes.json implies, per unit kind and area.
         for period in Set(samples.map(\.period)).sorted() {
             var counts: [String: Counts] = [:]

@@ -55,7 +55,8 @@ final class TestSystem {
         cluster = LocalCluster(
             binDirectory: Self.binDirectory, root: root, registry: registryPath, criteria: criteria,
             calendar: calendar ?? data.appendingPathComponent("calendar/tuyen-quang.v1.json").path,
-            templates: data.appendingPathComponent("templates/notices.vi.json").path)
+            templates: data.appendingPathComponent("templates/notices.vi.json").path,
+            targets: data.appendingPathComponent("targets/tuyen-quang-2023-2025.v1.json").path)
         context = try Context()
         registry = try UnitRegistry.load(from: URL(fileURLWithPath: registryPath))
     }

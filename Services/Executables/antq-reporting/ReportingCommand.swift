@@ -19,6 +19,8 @@ struct ReportingCommand: AsyncParsableCommand {
     @Option(help: "ROUTER endpoint for report queries.") var query = "tcp://127.0.0.1:7301"
     @Option(help: "Obligations calendar file, for who reported on time, late or not at all.")
     var calendar = "data/calendar/tuyen-quang.v1.json"
+    @Option(help: "The plan's targets file, for progress towards \"điển hình\" units.")
+    var targets = "data/targets/tuyen-quang-2023-2025.v1.json"
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.reporting")
@@ -26,7 +28,7 @@ struct ReportingCommand: AsyncParsableCommand {
             options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
         let service = ReportingService.make(
             configuration: configuration, calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
-            context: try Context(), logger: logger)
+            targets: try TargetsFile.load(from: URL(fileURLWithPath: targets)), context: try Context(), logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
     }
 }
