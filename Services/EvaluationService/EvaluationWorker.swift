@@ -216,27 +216,29 @@ final class EvaluationWorker {
         // A re-evaluation under a set this worker does not have is not acknowledged: the lease
         // expires and goes to another worker, so the job waits (visible as pending) until a worker
         // with the set's file takes it, instead of being lost.
-        let unknown = batch.filter { work in
-            work.context.criteriaSet.map { configuration.catalog.set(reference: $0) == nil } ?? false
-        }
-        for work in unknown {
-            logger.error(
-                "re-evaluation under a criteria set this worker does not have; left for a worker that has it",
-                metadata: [
-                    "criteria_set": "\(work.context.criteriaSet ?? "")", "submission": "\(work.facts.key)",
-                    "criteria_directory": "add the set's file and restart this worker",
-                ])
-        }
-        let batch = batch.filter { work in
-            work.context.criteriaSet.map { configuration.catalog.set(reference: $0) != nil } ?? true
+        var ready: [(work: Work, set: CriteriaSet?)] = []
+        for work in batch {
+            guard let reference = work.context.criteriaSet else {
+                ready.append((work, nil))
+                continue
+            }
+            guard let set = configuration.catalog.set(reference: reference) else {
+                logger.error(
+                    "re-evaluation under a criteria set this worker does not have; left for a worker that has it",
+                    metadata: [
+                        "criteria_set": "\(reference)", "submission": "\(work.facts.key)",
+                        "criteria_directory": "add the set's file and restart this worker",
+                    ])
+                continue
+            }
+            ready.append((work, set))
         }
         var newEvents: [Event] = []
         try database.write { db in
             newEvents = []
-            for work in batch {
-                let named = work.context.criteriaSet.flatMap(configuration.catalog.set(reference:))
+            for (work, set) in ready {
                 for evaluation in evaluator.evaluate(
-                    work.dossier, at: time, under: named, revision: work.context.revision)
+                    work.dossier, at: time, under: set, revision: work.context.revision)
                 {
                     let reference = evaluation.criteriaSet ?? ""
                     let done =
@@ -261,7 +263,7 @@ final class EvaluationWorker {
                 }
             }
         }
-        for work in batch {
+        for (work, _) in ready {
             try intake.send(Envelope(type: .ack, correlation: work.leaseID).frames, dontWait: true)
         }
         try events.publish(newEvents)

@@ -122,9 +122,10 @@ public struct ConfiguredChannel: Sendable {
     public var id: String { channel.id }
     var maxAttempts: Int { channel.maxAttempts ?? 8 }
 
-    /// Whether notices of `unit` go to this channel (an e-mail channel: units with an address).
+    /// Whether notices of `unit` go to this channel: it is among `units` (default all) and, for
+    /// e-mail, has an address.
     func carries(_ unit: String) -> Bool {
-        if case .email(let settings) = transport { return settings.recipients[unit] != nil }
+        if case .email(let settings) = transport, settings.recipients[unit] == nil { return false }
         let units = channel.units ?? ["*"]
         return units.contains("*") || units.contains(unit)
     }

@@ -29,6 +29,13 @@ struct ChannelsFileTests {
         #expect(channels.map(\.id) == ["portal", "mail"])
         #expect(channels[0].carries("U1") && !channels[0].carries("U2"))
         #expect(channels[1].carries("U2") && !channels[1].carries("U1"))
+        // An e-mail channel also keeps to its `units`: an address alone is not enough.
+        let narrowed = try Self.load(
+            #"""
+            {"channels": [{"id": "mail", "type": "email", "host": "127.0.0.1", "port": 25, "from": "antq@tinh.example",
+              "recipients": {"U2": "u2@xa.example", "U3": "u3@xa.example"}, "units": ["U3"]}]}
+            """#)
+        #expect(!narrowed[0].carries("U2") && narrowed[0].carries("U3") && !narrowed[0].carries("U4"))
     }
 
     @Test(
