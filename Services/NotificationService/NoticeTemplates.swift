@@ -106,15 +106,28 @@ public struct NoticeTemplates: Sendable {
     }
 
     /// `text` with its variables filled; lines left empty (an absent reason, no advice) are dropped.
+    /// Works on UTF-8 bytes: notices are long Vietnamese texts, and this runs for every notice.
     static func fill(_ text: String, _ values: [String: String]) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            result += rest[..<open]
-            result += values[String(rest[rest.index(after: open)..<close])] ?? ""
-            rest = rest[rest.index(after: close)...]
+        let bytes = Array(text.utf8)
+        var filled: [UInt8] = []
+        filled.reserveCapacity(bytes.count * 2)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "{"), let close = bytes[index...].firstIndex(of: UInt8(ascii: "}")) {
+                filled += (values[String(decoding: bytes[(index + 1)..<close], as: UTF8.self)] ?? "").utf8
+                index = close + 1
+            } else {
+                filled.append(bytes[index])
+                index += 1
+            }
         }
-        return (result + rest).split(separator: "\n", omittingEmptySubsequences: true).joined(separator: "\n")
+        var result: [UInt8] = []
+        result.reserveCapacity(filled.count)
+        for line in filled.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            if !result.isEmpty { result.append(UInt8(ascii: "\n")) }
+            result += line
+        }
+        return String(decoding: result, as: UTF8.self)
     }
 }
 

@@ -149,9 +149,7 @@ struct ReportStore: EventApplier {
         guard let calendar, let year = Period(facts.period)?.year else { return }
         let obligations = calendar.obligations(metBy: facts)
         guard !obligations.isEmpty else { return }
-        let accepted = try? Date(
-            facts.acceptedAt, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        guard let day = accepted.flatMap({ Day.today(at: $0) }) else { return }
+        guard let day = Day.inVietnam(utcTimestamp: facts.acceptedAt) else { return }
         for obligation in obligations {
             try db.cachedStatement(
                 sql:

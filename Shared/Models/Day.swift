@@ -70,15 +70,21 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// ISO weekday: 1 Monday … 7 Sunday.
     public var weekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
 
-    /// Today in `timeZone` (Vietnam's days by default: Asia/Ho_Chi_Minh, UTC+7, no daylight saving).
-    public static func today(
-        at instant: Date = Date(), in timeZone: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh") ?? .gmt
-    ) -> Day? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
-        return Day(year: year, month: month, day: day)
+    /// The day in Vietnam (Asia/Ho_Chi_Minh: UTC+7 all year, no daylight saving) at `instant`.
+    /// Arithmetic, not a Calendar: subscribers call it for every submission they apply.
+    public static func today(at instant: Date = Date()) -> Day? {
+        let seconds = Int((instant.timeIntervalSince1970 + 7 * 3600).rounded(.down))
+        return Day(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
+    }
+
+    /// The day in Vietnam of a stored time (`2025-11-20T17:30:00.000Z`, UTC as every stored time is).
+    public static func inVietnam(utcTimestamp timestamp: String) -> Day? {
+        let utf8 = Array(timestamp.utf8)
+        guard utf8.count >= 20, utf8[10] == UInt8(ascii: "T"), utf8.last == UInt8(ascii: "Z"),
+            let date = Day(String(decoding: utf8[0..<10], as: UTF8.self)),
+            let hour = Int(String(decoding: utf8[11..<13], as: UTF8.self)), (0..<24).contains(hour)
+        else { return nil }
+        return hour >= 17 ? date.adding(days: 1) : date
     }
 
     /// `d/m/yyyy`, as Vietnamese documents write dates.

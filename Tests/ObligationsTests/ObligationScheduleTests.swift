@@ -35,6 +35,13 @@ struct ObligationScheduleTests {
         #expect(try Self.day("1970-01-01").dayNumber == 0)
         #expect(try Self.day("2025-11-24").weekday == 1)  // a Monday
         #expect(try Self.day("2025-11-30").weekday == 7)
+        // Days in Vietnam (UTC+7) from stored UTC times and from instants.
+        #expect(Day.inVietnam(utcTimestamp: "2025-11-20T16:59:59.999Z") == Day("2025-11-20"))
+        #expect(Day.inVietnam(utcTimestamp: "2025-11-20T17:00:00.000Z") == Day("2025-11-21"))
+        #expect(Day.inVietnam(utcTimestamp: "2025-12-31T18:30:00.000Z") == Day("2026-01-01"))
+        #expect(Day.inVietnam(utcTimestamp: "20 November 2025") == nil)
+        #expect(Day.today(at: Date(timeIntervalSince1970: 0)) == Day("1970-01-01"))
+        #expect(Day.today(at: Date(timeIntervalSince1970: 17 * 3600)) == Day("1970-01-02"))
         for number in stride(from: -1000, through: 30000, by: 37) {
             #expect(Day(dayNumber: number)?.dayNumber == number)
         }
