@@ -13,6 +13,7 @@ let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 
 let package = Package(
     name: "antq",
@@ -29,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Without its default traits: no swift-configuration, no extra Foundation (decision 0015).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // MARK: - Shared
@@ -59,6 +63,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ServiceHTTP",
+            dependencies: [
+                "ServiceKit", hummingbird, .product(name: "NIOCore", package: "swift-nio"), logging, lifecycle,
+            ],
+            path: "Shared/ServiceHTTP",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ReportDocuments", dependencies: ["Models"], path: "Shared/ReportDocuments",
+            swiftSettings: swiftSettings),
+        .target(
             name: "Client", dependencies: ["ZeroMQ", "Models"], path: "Shared/Client", swiftSettings: swiftSettings),
 
         // MARK: - Services
@@ -80,7 +95,8 @@ let package = Package(
         .target(
             name: "ReportingService",
             dependencies: [
-                "ZeroMQ", "Models", "Obligations", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle,
+                "ZeroMQ", "Models", "Obligations", "Store", "EventLog", "ServiceKit", "ServiceHTTP", "ReportDocuments",
+                grdb, logging, lifecycle, hummingbird,
             ],
             path: "Services/ReportingService",
             swiftSettings: swiftSettings
@@ -95,7 +111,9 @@ let package = Package(
         ),
         .target(
             name: "AntqCLI",
-            dependencies: ["ZeroMQ", "Models", "Criteria", "Client", "ServiceKit", "Store", argumentParser],
+            dependencies: [
+                "ZeroMQ", "Models", "Criteria", "Client", "ServiceKit", "Store", "ReportDocuments", argumentParser,
+            ],
             path: "Services/AntqCLI",
             swiftSettings: swiftSettings
         ),
@@ -123,7 +141,8 @@ let package = Package(
         .executableTarget(
             name: "antq-reporting",
             dependencies: [
-                "ReportingService", "Obligations", "EventLog", "ServiceKit", "ZeroMQ", argumentParser, logging,
+                "ReportingService", "Obligations", "EventLog", "ServiceKit", "ServiceHTTP", "ZeroMQ", argumentParser,
+                logging,
                 lifecycle,
             ],
             path: "Services/Executables/antq-reporting",
@@ -150,8 +169,14 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingServiceTests",
-            dependencies: ["ReportingService", "Models"],
+            dependencies: ["ReportingService", "Models", grdb],
             path: "Tests/ReportingServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportDocumentsTests",
+            dependencies: ["ReportDocuments", "Models"],
+            path: "Tests/ReportDocumentsTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,7 +24,9 @@ public final class ManagedService {
 
     /// Starts the process and waits until it has bound its endpoints (its `endpoints.json`).
     @discardableResult
-    public func start(timeout: Duration = .seconds(30)) throws -> [String: String] {
+    /// - Parameter expecting: endpoints the service records one by one (reporting's `http` after its
+    ///   `query`); the start waits for all of them.
+    public func start(timeout: Duration = .seconds(30), expecting: Set<String> = []) throws -> [String: String] {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let endpointsFile = dataDirectory.appendingPathComponent("endpoints.json")
         try? FileManager.default.removeItem(at: endpointsFile)
@@ -43,7 +45,9 @@ public final class ManagedService {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while clock.now < deadline {
-            if let found = try? EndpointsFile.read(dataDirectory: dataDirectory.path) {
+            if let found = try? EndpointsFile.read(dataDirectory: dataDirectory.path),
+                expecting.isSubset(of: found.keys)
+            {
                 endpoints = found
                 return found
             }
@@ -185,12 +189,16 @@ public final class LocalCluster {
         let files: [(String, String)] =
             executable == "antq-notification"
             ? [("--calendar", calendar), ("--templates", templates)]
-            : [("--calendar", calendar), ("--targets", targets)]
+            : [("--calendar", calendar), ("--targets", targets), ("--http", "127.0.0.1:0")]
         let notification = files.filter { !extra.contains($0.0) }.flatMap { [$0.0, $0.1] }
         let service = make(
             name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + extra)
-        let endpoints = try service.start()
+        let reporting = executable == "antq-reporting"
+        let endpoints = try service.start(expecting: reporting ? ["query", "http"] : ["query"])
         if let query = endpoints["query"] { service.pin("--query", to: query) }
+        if reporting, let http = endpoints["http"] {
+            service.pin("--http", to: String(http.dropFirst("http://".count)))
+        }
         return service
     }
 

@@ -140,30 +140,6 @@ struct InboxCommand: ParsableCommand {
     }
 }
 
-struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Print the consolidated counts of a period.")
-
-    @Argument(help: "The period, e.g. 2025 or 2025-H1.") var period: String
-    @Option(help: "Reporting's query endpoint.") var reporting = "tcp://127.0.0.1:7301"
-    @Flag(help: "Print the JSON answer.") var json = false
-    @OptionGroup var client: ClientOptions
-
-    func validate() throws { try validatePeriod(period) }
-
-    func run() throws {
-        guard
-            let report = try client.ask(
-                reporting, .report, JSONCoding.encode(ReportRequest(period: period)), json: json, as: Report.self)
-        else { return }
-        print(ReportTable.render(report))
-        for section in [ReportTable.renderObligations(report), ReportTable.renderTargets(report)].compactMap({ $0 }) {
-            print()
-            print(section)
-        }
-    }
-}
-
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Write synthetic submissions (one JSON file each) for load tests."

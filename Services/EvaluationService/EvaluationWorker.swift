@@ -90,7 +90,7 @@ final class EvaluationWorker {
         )
         intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
         lastHeardFromIntake = clock.now
-        try EndpointsFile.write(
+        try EndpointsFile.merge(
             ["publish": events.publishEndpoint, "replay": events.replayEndpoint],
             dataDirectory: configuration.dataDirectory
         )

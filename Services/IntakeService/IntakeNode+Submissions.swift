@@ -233,7 +233,8 @@ extension IntakeNode {
             unit: unit.id, unitKind: unit.kind,
             area: configuration.registry.area(of: unit.id, during: window) ?? unit.id,
             kind: submission.kind, period: submission.period.description, acceptedAt: acceptedAt,
-            event: submission.kind == .eventParticipation ? submission.data["event"]?.string : nil
+            event: submission.kind == .eventParticipation ? submission.data["event"]?.string : nil,
+            indicators: SubmissionSchema.indicators(of: submission.kind, in: submission.data)
         )
         let factsBody = facts.jsonBytes
         let event = try store.log.append(.submissionReceived, body: factsBody, recordedAt: acceptedAt, in: db)

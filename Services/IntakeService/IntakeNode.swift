@@ -93,7 +93,7 @@ final class IntakeNode {
         }
         let submissionsBound = try submissions.lastEndpoint()
         let workBound = try work.lastEndpoint()
-        try EndpointsFile.write(
+        try EndpointsFile.merge(
             [
                 "submissions": submissionsBound, "work": workBound,
                 "publish": events.publishEndpoint, "replay": events.replayEndpoint,

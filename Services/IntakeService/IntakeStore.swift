@@ -224,12 +224,17 @@ struct IntakeStore {
                 version: version, replaces: replaces, acceptedAt: acceptedAt, sequence: sequence)
         }
 
+        /// The facts as `submission.received` published them (the body is read only for the kinds
+        /// whose facts carry data: an event's code, a report's indicators).
         func facts(node: String) -> SubmissionFacts {
-            SubmissionFacts(
+            let data =
+                kind == .eventParticipation || SubmissionSchema.indicatorKinds.contains(kind)
+                ? (try? JSONParser.parse(body))?.object?["data"]?.object : nil
+            return SubmissionFacts(
                 key: "\(node)/\(submissionID)", root: "\(node)/\(rootID)", version: version, unit: unit,
                 unitKind: unitKind, area: area, kind: kind, period: period, acceptedAt: acceptedAt,
-                event: kind == .eventParticipation
-                    ? (try? JSONParser.parse(body))?.object?["data"]?.object?["event"]?.string : nil)
+                event: kind == .eventParticipation ? data?["event"]?.string : nil,
+                indicators: data.flatMap { SubmissionSchema.indicators(of: kind, in: $0) })
         }
     }
 

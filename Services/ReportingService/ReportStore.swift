@@ -69,6 +69,32 @@ struct ReportStore: EventApplier {
                     );
                     """)
         }
+        migrator.registerMigration("reporting.v4-indicators") { db in
+            // The indicators of each unit's latest six-monthly or yearly report of a period (by the
+            // time intake accepted it): one report per unit, kind and period counts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_indicator_source (
+                        unit TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        unit_kind TEXT NOT NULL,
+                        area TEXT NOT NULL,
+                        accepted_at TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        PRIMARY KEY (unit, period, kind)
+                    );
+                    CREATE INDEX report_indicator_source_period ON report_indicator_source (period, kind);
+                    CREATE TABLE report_indicator (
+                        unit TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        field TEXT NOT NULL,
+                        value INTEGER NOT NULL,
+                        PRIMARY KEY (unit, period, kind, field)
+                    );
+                    """)
+        }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
     }
@@ -82,6 +108,7 @@ struct ReportStore: EventApplier {
             }
             try upsert(facts, db)
             try recordObligations(facts, db)
+            try recordIndicators(facts, db)
         case .submissionEvaluated:
             let evaluation = try EvaluationOutline(body: event.body)
             let facts = evaluation.submission
@@ -158,10 +185,123 @@ struct ReportStore: EventApplier {
         }
     }
 
+    /// Keeps `facts`' indicators when it is the unit's latest report of its kind and period.
+    private func recordIndicators(_ facts: SubmissionFacts, _ db: Database) throws {
+        guard let indicators = facts.indicators else { return }
+        let stored = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT accepted_at, key FROM report_indicator_source WHERE unit = ? AND period = ? AND kind = ?"),
+            arguments: [facts.unit, facts.period, facts.kind.rawValue])
+        if let stored, (stored["accepted_at"] as String, stored["key"] as String) >= (facts.acceptedAt, facts.key) {
+            return
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO report_indicator_source (unit, period, kind, unit_kind, area, accepted_at, key)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (unit, period, kind) DO UPDATE SET
+                    unit_kind = excluded.unit_kind, area = excluded.area, accepted_at = excluded.accepted_at,
+                    key = excluded.key
+                """
+        ).execute(arguments: [
+            facts.unit, facts.period, facts.kind.rawValue, facts.unitKind.rawValue, facts.area, facts.acceptedAt,
+            facts.key,
+        ])
+        try db.cachedStatement(sql: "DELETE FROM report_indicator WHERE unit = ? AND period = ? AND kind = ?")
+            .execute(arguments: [facts.unit, facts.period, facts.kind.rawValue])
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO report_indicator (unit, period, kind, field, value) VALUES (?, ?, ?, ?, ?)
+                """)
+        for (field, value) in indicators {
+            try insert.execute(arguments: [facts.unit, facts.period, facts.kind.rawValue, field, value])
+        }
+    }
+
+    /// The indicators of `period`'s reports (six-monthly for a half year, yearly for a year), summed
+    /// by area and unit kind.
+    static func indicators(period: Period, registry: UnitRegistry?, _ db: Database) throws -> [IndicatorRow] {
+        let kind: SubmissionKind = period.half == nil ? .yearlyReport : .sixMonthlyReport
+        var rows: [String: (reports: Int, values: [String: Int])] = [:]
+        let arguments: StatementArguments = ["\(period)", kind.rawValue]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT area, unit_kind, COUNT(*) AS reports FROM report_indicator_source
+                WHERE period = ? AND kind = ? GROUP BY area, unit_kind
+                """, arguments: arguments)
+        {
+            rows["\(row["area"] as String)|\(row["unit_kind"] as String)"] = (row["reports"], [:])
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.area, s.unit_kind, i.field, SUM(i.value) AS total FROM report_indicator_source s
+                JOIN report_indicator i ON i.unit = s.unit AND i.period = s.period AND i.kind = s.kind
+                WHERE s.period = ? AND s.kind = ? GROUP BY s.area, s.unit_kind, i.field
+                """, arguments: arguments)
+        {
+            rows["\(row["area"] as String)|\(row["unit_kind"] as String)"]?.values[row["field"]] = row["total"]
+        }
+        return rows.sorted(by: { $0.key < $1.key }).compactMap { key, entry in
+            let parts = key.split(separator: "|").map(String.init)
+            guard parts.count == 2, let unitKind = UnitKind(rawValue: parts[1]) else { return nil }
+            return IndicatorRow(
+                unitKind: unitKind, area: parts[0], areaName: registry?[parts[0]]?.name ?? parts[0],
+                reports: entry.reports, values: entry.values)
+        }
+    }
+
     /// For each obligation of `year`, by area and unit kind: units that owed it, on time, late, missing.
     static func obligations(
         year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: Database
     ) throws -> [ObligationRow] {
+        var rows: [ObligationRow] = []
+        var index: [String: Int] = [:]
+        var counts: [(expected: Int, onTime: Int, late: Int)] = []
+        var keys: [(obligation: String, name: String, due: String, kind: UnitKind, area: String)] = []
+        for status in try obligationStatuses(year: year, calendar: calendar, registry: registry, db) {
+            let key = "\(status.obligation)|\(status.area)|\(status.unitKind.rawValue)"
+            let position: Int
+            if let known = index[key] {
+                position = known
+            } else {
+                position = counts.count
+                index[key] = position
+                counts.append((0, 0, 0))
+                keys.append((status.obligation, status.name, status.due, status.unitKind, status.area))
+            }
+            counts[position].expected += 1
+            switch status.status {
+            case .onTime: counts[position].onTime += 1
+            case .late: counts[position].late += 1
+            case .missing: break
+            }
+        }
+        // The calendar's order of obligations, then area and unit kind.
+        var rank: [String: Int] = [:]
+        for key in keys where rank[key.obligation] == nil { rank[key.obligation] = rank.count }
+        let order = keys.indices.sorted { left, right in
+            (rank[keys[left].obligation] ?? 0, keys[left].area, keys[left].kind.rawValue)
+                < (rank[keys[right].obligation] ?? 0, keys[right].area, keys[right].kind.rawValue)
+        }
+        for position in order {
+            let key = keys[position]
+            let count = counts[position]
+            rows.append(
+                ObligationRow(
+                    obligation: key.obligation, name: key.name, due: key.due, unitKind: key.kind, area: key.area,
+                    areaName: registry[key.area]?.name ?? key.area, expected: count.expected, onTime: count.onTime,
+                    late: count.late, missing: count.expected - count.onTime - count.late))
+        }
+        return rows
+    }
+
+    /// Every unit that owed an obligation of `year` (as the registry stood on its due day): whether it
+    /// met it on time, late, or not at all, in the calendar's order.
+    static func obligationStatuses(
+        year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: Database
+    ) throws -> [UnitObligationStatus] {
         guard calendar.covers(year) else { return [] }
         var met: [String: String] = [:]
         for row in try Row.fetchAll(
@@ -170,31 +310,26 @@ struct ReportStore: EventApplier {
             met["\(row["unit"] as String)|\(row["obligation"] as String)"] = row["met_on"]
         }
         let schedule = ObligationSchedule(calendar: calendar, registry: registry)
-        var rows: [ObligationRow] = []
+        var statuses: [UnitObligationStatus] = []
         for obligation in calendar.obligations {
             guard let due = obligation.dueDay(in: year) else { continue }
-            var counts: [String: (expected: Int, onTime: Int, late: Int)] = [:]
             for unit in schedule.owing(obligation, due: due) {
                 let area = registry.area(of: unit.id, during: due...due) ?? unit.id
-                let key = "\(area)|\(unit.kind.rawValue)"
-                var count = counts[key] ?? (0, 0, 0)
-                count.expected += 1
-                if let day = met["\(unit.id)|\(obligation.id)"].flatMap(Day.init) {
-                    if day <= due { count.onTime += 1 } else { count.late += 1 }
-                }
-                counts[key] = count
-            }
-            for (key, count) in counts.sorted(by: { $0.key < $1.key }) {
-                let parts = key.split(separator: "|").map(String.init)
-                guard parts.count == 2, let kind = UnitKind(rawValue: parts[1]) else { continue }
-                rows.append(
-                    ObligationRow(
-                        obligation: obligation.id, name: obligation.name, due: "\(due)", unitKind: kind, area: parts[0],
-                        areaName: registry[parts[0]]?.name ?? parts[0], expected: count.expected, onTime: count.onTime,
-                        late: count.late, missing: count.expected - count.onTime - count.late))
+                let metOn = met["\(unit.id)|\(obligation.id)"]
+                let status: UnitObligationStatus.Status =
+                    switch metOn.flatMap(Day.init) {
+                    case .some(let day) where day <= due: .onTime
+                    case .some: .late
+                    case .none: .missing
+                    }
+                statuses.append(
+                    UnitObligationStatus(
+                        obligation: obligation.id, name: obligation.name, due: "\(due)", unit: unit.id,
+                        unitName: unit.name, unitKind: unit.kind, area: area, areaName: registry[area]?.name ?? area,
+                        status: status, metOn: metOn))
             }
         }
-        return rows
+        return statuses
     }
 
     /// `TT124-KDC@2.1` as (`TT124-KDC`, `2.1`).
@@ -288,6 +423,8 @@ struct ReportStore: EventApplier {
                         "SELECT unit FROM report_result WHERE year = ? AND judgement = 'model_unit' AND outcome = 'passed'",
                     arguments: [parsed.year])
                 return targets.progress(year: parsed.year, registry: registry, modelUnits: modelUnits)
-            }(), positions: positions)
+            }(),
+            indicators: try Period(period).map { try indicators(period: $0, registry: registry, db) },
+            positions: positions)
     }
 }

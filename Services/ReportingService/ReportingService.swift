@@ -2,21 +2,30 @@ import EventLog
 import Logging
 import Models
 import Obligations
+import ServiceHTTP
 import ServiceKit
+import ServiceLifecycle
 import ZeroMQ
 
-/// Builds the reporting service: a subscriber that keeps the consolidated counts and answers `report`.
+/// Builds the reporting service: a subscriber that keeps the consolidated picture and answers
+/// `report` and `results` over ZeroMQ, and the HTTP side (API, official report, dashboard) on the
+/// same store.
 public enum ReportingService {
-    /// The service to run under a `ServiceGroup`: follows the sources and answers `report` until SIGTERM.
-    /// - Parameter calendar: the obligations calendar, for who reported on time, late or not at all.
-    /// - Parameter targets: the plan's targets, for progress towards "điển hình" units.
+    /// The services to run together under one `ServiceGroup` until SIGTERM.
+    /// - Parameters:
+    ///   - calendar: the obligations calendar, for who reported on time, late or not at all.
+    ///   - targets: the plan's targets, for progress towards "điển hình" units.
+    ///   - http: where the HTTP side listens.
+    ///   - issuer: the office printed at the head of the official report.
     public static func make(
         configuration: SubscriberConfiguration, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
-        context: Context, logger: Logger
-    ) -> LoopService {
-        SubscriberService.make(
-            name: "reporting", configuration: configuration, context: context, logger: logger,
-            migrator: { ReportStore.migrator }, applier: ReportStore(calendar: calendar)
+        http: HTTPAddress, issuer: String = "CÔNG AN TỈNH TUYÊN QUANG", context: Context, logger: Logger
+    ) throws -> [any Service] {
+        let database = try SubscriberService.openStore(
+            name: "reporting", configuration: configuration, migrator: ReportStore.migrator)
+        let subscriber = SubscriberService.make(
+            name: "reporting", database: database, configuration: configuration, context: context, logger: logger,
+            applier: ReportStore(calendar: calendar)
         ) { database in
             { request, positions in
                 if request.type == .results {
@@ -43,5 +52,10 @@ public enum ReportingService {
                 return Envelope(type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(report))
             }
         }
+        let routes = ReportingHTTP(
+            database: database, registry: configuration.registry, calendar: calendar, targets: targets, issuer: issuer)
+        let web = HTTPEndpoint.make(
+            address: http, router: routes.router(), dataDirectory: configuration.dataDirectory, logger: logger)
+        return [subscriber, web]
     }
 }

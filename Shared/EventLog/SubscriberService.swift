@@ -50,20 +50,52 @@ public enum SubscriberService {
         makeHandler: @escaping @Sendable (DatabasePool) -> SubscriberNode.QueryHandler
     ) -> LoopService {
         LoopService(name: name) { stop in
-            // NORMAL is enough here: a commit lost to a power cut takes its checkpoint with it, and the
-            // producers' logs replay it (decision 0004).
-            let database = try StoreDatabase.open(
-                path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("\(name).sqlite").path,
-                durability: .normal, migrator: migrator()
-            )
-            let node = try SubscriberNode(
-                context: context, database: database, sources: configuration.sources, applier: applier,
-                queryEndpoint: configuration.queryEndpoint, logger: logger, handler: makeHandler(database)
-            )
-            node.timers = makeTimers(database)
-            try EndpointsFile.write(["query": node.queryEndpoint], dataDirectory: configuration.dataDirectory)
-            logger.info("\(name) ready", metadata: ["query": "\(node.queryEndpoint)"])
-            try node.run(until: stop)
+            let database = try openStore(name: name, configuration: configuration, migrator: migrator())
+            try run(
+                name: name, database: database, configuration: configuration, context: context, logger: logger,
+                applier: applier, timers: makeTimers(database), handler: makeHandler(database), until: stop)
         }
+    }
+
+    /// The same service on a store opened beforehand with ``openStore(name:configuration:migrator:)``,
+    /// for a service that also reads it elsewhere (reporting's HTTP API).
+    public static func make(
+        name: String, database: DatabasePool, configuration: SubscriberConfiguration, context: Context,
+        logger: Logger, applier: some EventApplier & Sendable,
+        handler: @escaping @Sendable (DatabasePool) -> SubscriberNode.QueryHandler
+    ) -> LoopService {
+        LoopService(name: name) { stop in
+            try run(
+                name: name, database: database, configuration: configuration, context: context, logger: logger,
+                applier: applier, timers: [], handler: handler(database), until: stop)
+        }
+    }
+
+    /// Opens (creating and migrating) the service's store, `<name>.sqlite` in the data directory.
+    public static func openStore(
+        name: String, configuration: SubscriberConfiguration, migrator: DatabaseMigrator
+    ) throws -> DatabasePool {
+        // NORMAL is enough here: a commit lost to a power cut takes its checkpoint with it, and the
+        // producers' logs replay it (decision 0004).
+        try StoreDatabase.open(
+            path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("\(name).sqlite").path,
+            durability: .normal, migrator: migrator
+        )
+    }
+
+    private static func run(
+        name: String, database: DatabasePool, configuration: SubscriberConfiguration, context: Context,
+        logger: Logger, applier: some EventApplier & Sendable,
+        timers: [(interval: Duration, action: () throws -> Void)], handler: @escaping SubscriberNode.QueryHandler,
+        until stop: StopSignal
+    ) throws {
+        let node = try SubscriberNode(
+            context: context, database: database, sources: configuration.sources, applier: applier,
+            queryEndpoint: configuration.queryEndpoint, logger: logger, handler: handler
+        )
+        node.timers = timers
+        try EndpointsFile.merge(["query": node.queryEndpoint], dataDirectory: configuration.dataDirectory)
+        logger.info("\(name) ready", metadata: ["query": "\(node.queryEndpoint)"])
+        try node.run(until: stop)
     }
 }

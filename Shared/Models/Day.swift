@@ -77,6 +77,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
     }
 
+    /// `07:05 ngày 25/11/2026`: the time in Vietnam at `instant`, as a Vietnamese reader writes it.
+    public static func vietnameseTime(at instant: Date = Date()) -> String {
+        let seconds = Int((instant.timeIntervalSince1970 + 7 * 3600).rounded(.down))
+        let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
+        let minute = secondOfDay / 60 % 60
+        let day = today(at: instant)?.vietnamese ?? ""
+        let hour = secondOfDay / 3600
+        return "\(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute) ngày \(day)"
+    }
+
     /// The day in Vietnam of a stored time (`2025-11-20T17:30:00.000Z`, UTC as every stored time is).
     public static func inVietnam(utcTimestamp timestamp: String) -> Day? {
         let utf8 = Array(timestamp.utf8)

@@ -129,6 +129,32 @@ public struct TargetRow: Codable, Sendable, Equatable {
     }
 }
 
+/// The indicators of the period's reports (six-monthly for a half year, yearly for a year), summed
+/// for a unit kind in an area: each unit's latest report counts once.
+public struct IndicatorRow: Codable, Sendable, Equatable {
+    public let unitKind: UnitKind
+    public let area: String
+    public let areaName: String
+    /// Units whose report is summed.
+    public let reports: Int
+    /// Field (see ``SubmissionSchema/fields(of:)``) → sum.
+    public let values: [String: Int]
+
+    public init(unitKind: UnitKind, area: String, areaName: String, reports: Int, values: [String: Int]) {
+        self.unitKind = unitKind
+        self.area = area
+        self.areaName = areaName
+        self.reports = reports
+        self.values = values
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case area, reports, values
+        case unitKind = "unit_kind"
+        case areaName = "area_name"
+    }
+}
+
 /// The `report.reply` body.
 public struct Report: Codable, Sendable, Equatable {
     public let period: String
@@ -137,17 +163,20 @@ public struct Report: Codable, Sendable, Equatable {
     public let obligations: [ObligationRow]?
     /// For a year's report with targets: progress against each target of that year.
     public let targets: [TargetRow]?
+    /// The indicators of the period's six-monthly (half year) or yearly (year) reports, by area.
+    public let indicators: [IndicatorRow]?
     /// Last sequence applied per producer when the report was read.
     public let positions: [String: UInt64]
 
     public init(
         period: String, rows: [ReportRow], obligations: [ObligationRow]? = nil, targets: [TargetRow]? = nil,
-        positions: [String: UInt64]
+        indicators: [IndicatorRow]? = nil, positions: [String: UInt64]
     ) {
         self.period = period
         self.rows = rows
         self.obligations = obligations
         self.targets = targets
+        self.indicators = indicators
         self.positions = positions
     }
 }

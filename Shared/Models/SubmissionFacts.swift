@@ -17,10 +17,14 @@ public struct SubmissionFacts: Codable, Sendable, Equatable {
     /// For `event_participation`: the event's code (`data.event`), so subscribers can tell which
     /// yearly event a unit reported without reading the body.
     public let event: String?
+    /// For six-monthly and yearly reports: the counts the report gives (field → value), which
+    /// reporting sums by area and period.
+    public let indicators: [String: Int]?
 
     public init(
         key: String, root: String, version: Int, unit: String, unitKind: UnitKind, area: String,
-        kind: SubmissionKind, period: String, acceptedAt: String, event: String? = nil
+        kind: SubmissionKind, period: String, acceptedAt: String, event: String? = nil,
+        indicators: [String: Int]? = nil
     ) {
         self.key = key
         self.root = root
@@ -32,10 +36,11 @@ public struct SubmissionFacts: Codable, Sendable, Equatable {
         self.period = period
         self.acceptedAt = acceptedAt
         self.event = event
+        self.indicators = indicators
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, root, version, unit, area, kind, period, event
+        case key, root, version, unit, area, kind, period, event, indicators
         case unitKind = "unit_kind"
         case acceptedAt = "accepted_at"
     }
@@ -54,6 +59,12 @@ extension SubmissionFacts {
         writer.field("accepted_at", acceptedAt)
         writer.field("area", area)
         writer.field("event", event)
+        if let indicators {
+            writer.key("indicators")
+            writer.beginObject()
+            for (name, value) in indicators.sorted(by: { $0.key < $1.key }) { writer.field(name, value) }
+            writer.endObject()
+        }
         writer.field("key", key)
         writer.field("kind", kind.rawValue)
         writer.field("period", period)
@@ -77,7 +88,18 @@ extension SubmissionFacts {
         else { throw WireError(.badRequest, "not a SubmissionFacts object") }
         self.init(
             key: key, root: root, version: version, unit: unit, unitKind: unitKind, area: area, kind: kind,
-            period: period, acceptedAt: acceptedAt, event: object["event"]?.string
+            period: period, acceptedAt: acceptedAt, event: object["event"]?.string,
+            indicators: try object["indicators"].map { value throws(WireError) in
+                guard let fields = value.object else { throw WireError(.badRequest, "indicators is not an object") }
+                var indicators: [String: Int] = [:]
+                for (name, count) in fields {
+                    guard let count = count.integer else {
+                        throw WireError(.badRequest, "indicator \(name) is not an integer")
+                    }
+                    indicators[name] = count
+                }
+                return indicators
+            }
         )
     }
 }

@@ -36,6 +36,19 @@ public enum SubmissionSchema {
     private static let table: [SubmissionKind: [FieldSpec]] = Dictionary(
         uniqueKeysWithValues: SubmissionKind.allCases.map { ($0, makeFields(of: $0)) })
 
+    /// The kinds whose counts are the movement's indicators, summed by area in the consolidated report.
+    public static let indicatorKinds: Set<SubmissionKind> = [.sixMonthlyReport, .yearlyReport]
+
+    /// The counts a six-monthly or yearly report gives (field → value); `nil` for other kinds.
+    public static func indicators(of kind: SubmissionKind, in data: [String: JSONValue]) -> [String: Int]? {
+        guard indicatorKinds.contains(kind) else { return nil }
+        var indicators: [String: Int] = [:]
+        for field in fields(of: kind) where field.type == .count {
+            if let value = data[field.name]?.integer { indicators[field.name] = value }
+        }
+        return indicators
+    }
+
     /// Each field's position in ``fields(of:)``, by name.
     public static func positions(of kind: SubmissionKind) -> [String: Int] { positionTable[kind] ?? [:] }
 

@@ -78,7 +78,9 @@ struct RequestClientTests {
         #expect(tries == 3)
         // 50 + 100 + 200 ms of patience.
         #expect(elapsed >= .milliseconds(350))
-        #expect(elapsed < .seconds(3))
+        // Only catches a client that goes on trying: a loaded machine (the whole suite in parallel,
+        // browsers included) can stretch 350 ms to several seconds.
+        #expect(elapsed < .seconds(30))
         #expect(error?.description.contains(endpoint) == true)
     }
 

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Obligations
 import ReportingService
+import ServiceHTTP
 import ServiceKit
 import ZeroMQ
 
@@ -21,14 +22,24 @@ struct ReportingCommand: AsyncParsableCommand {
     var calendar = "data/calendar/tuyen-quang.v1.json"
     @Option(help: "The plan's targets file, for progress towards \"điển hình\" units.")
     var targets = "data/targets/tuyen-quang-2023-2025.v1.json"
+    @Option(help: "host:port of the HTTP API, official reports and dashboard (port 0: any free port).")
+    var http = "127.0.0.1:7380"
+    @Option(help: "The issuing office printed at the head of the official report.")
+    var issuer = "CÔNG AN TỈNH TUYÊN QUANG"
+
+    func validate() throws {
+        guard HTTPAddress(http) != nil else { throw ValidationError("--http \(http) is not host:port") }
+    }
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.reporting")
         let configuration = try SubscriberConfiguration(
             options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
-        let service = ReportingService.make(
+        guard let address = HTTPAddress(http) else { throw ValidationError("--http \(http) is not host:port") }
+        let services = try ReportingService.make(
             configuration: configuration, calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
-            targets: try TargetsFile.load(from: URL(fileURLWithPath: targets)), context: try Context(), logger: logger)
-        try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
+            targets: try TargetsFile.load(from: URL(fileURLWithPath: targets)), http: address, issuer: issuer,
+            context: try Context(), logger: logger)
+        try await ServiceRunner.run(services, grace: common.shutdownGrace, logger: logger)
     }
 }

@@ -1,0 +1,65 @@
+import AntqCLI
+import Foundation
+import Models
+import Testing
+
+/// Reporting stopped while submissions flow catches up from the producers' logs when it starts
+/// again, and ends with exactly the picture of a reporting subscriber that never stopped.
+@Suite("reporting catch-up, real processes")
+struct CatchUpTests {
+    @Test("reporting stopped during 10,000 submissions, restarted: its reports equal a never-stopped one's")
+    func catchUpMatchesNeverStopped() throws {
+        let system = try TestSystem("catchup")
+        let intake = try system.cluster.startIntake()
+        let workers = try (1...2).map { try system.cluster.startWorker(id: "worker-\($0)", intake: intake) }
+        let steady = try system.cluster.startSubscriber("antq-reporting", name: "reporting-steady", following: [intake])
+        let stopped = try system.cluster.startSubscriber(
+            "antq-reporting", name: "reporting-stopped", following: [intake])
+        let bodies = system.bodies(10_000, tag: "it-catchup")
+        let sender = CrashTests.Sender(
+            endpoint: try #require(intake.endpoints["submissions"]), context: system.context, bodies: bodies)
+
+        #expect(system.waitUntil(.seconds(120)) { sender.count >= 1500 })
+        #expect(try stopped.terminate() == 0, "reporting stops cleanly on SIGTERM")
+        #expect(system.waitUntil(.seconds(300)) { sender.finished })
+        #expect(sender.failure.withLock { $0 } == nil)
+        #expect(sender.result.withLock { $0 }?.compactMap(\.receipt).count == 10_000)
+        try stopped.start(expecting: ["query", "http"])
+
+        // Both have applied everything: intake's whole log and every evaluation of the workers.
+        let evaluations = UInt64(try system.expectedEvaluations(of: bodies))
+        let head = try system.stats(intake).lastSequence
+        func report(_ service: ManagedService, _ period: String) throws -> Report {
+            try JSONCoding.decode(
+                Report.self,
+                from: try system.client(service, "query").request(
+                    .report, body: JSONCoding.encode(ReportRequest(period: period))
+                ).body)
+        }
+        for service in [steady, stopped] {
+            let caughtUp = try system.waitUntil(.seconds(300)) {
+                let positions = try report(service, "2025").positions
+                return positions[intake.name] == head
+                    && workers.map { positions[$0.name] ?? 0 }.reduce(0, +) >= evaluations
+            }
+            #expect(caughtUp, "\(service.name) applied intake's \(head) events and \(evaluations) evaluations")
+        }
+        let periods = Set(
+            bodies.compactMap { try? JSONParser.parse($0).object?["period"]?.string }
+        ).sorted()
+        #expect(!periods.isEmpty)
+        for period in periods {
+            let expected = try report(steady, period)
+            let actual = try report(stopped, period)
+            #expect(actual == expected, "\(period): the restarted subscriber's report differs")
+            #expect(expected.rows.reduce(0) { $0 + $1.received } > 0)
+        }
+        // The same over HTTP, as the central office reads it.
+        for period in periods {
+            let steadyJSON = try httpGetSync("\(try #require(steady.endpoints["http"]))/api/v1/report?period=\(period)")
+            let stoppedJSON = try httpGetSync(
+                "\(try #require(stopped.endpoints["http"]))/api/v1/report?period=\(period)")
+            #expect(steadyJSON == stoppedJSON, "\(period): the HTTP reports differ")
+        }
+    }
+}
