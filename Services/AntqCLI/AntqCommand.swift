@@ -13,7 +13,7 @@ public struct AntqCommand: ParsableCommand {
             SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, CheckCommand.self,
             ExplainCommand.self, ReevaluateCommand.self, ReviewCommand.self, AuditCommand.self, DeliveriesCommand.self,
             GenerateCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, BenchReportingCommand.self,
         ]
     )
 

@@ -66,57 +66,22 @@ struct BenchCommand: ParsableCommand {
             runTag: "bench-\(UUID().uuidString.prefix(8))"
         )
         let bodies = (0..<submissions).map { generator.make($0).body }
-        let shares = (0..<clients).map { client in
-            stride(from: client, to: bodies.count, by: clients).map { bodies[$0] }
-        }
-
-        let results = Mutex<(latencies: [Duration], accepted: Int, failed: Int)>(([], 0, 0))
         let clock = ContinuousClock()
         let start = clock.now
-        let perClientRate = Double(rate) / Double(clients)
-        let threads = shares.map { share in
-            Thread { [window] in
-                do {
-                    let client = try RequestClient(
-                        context: context, endpoint: endpoint, timeout: .seconds(5), tries: 10)
-                    let schedule =
-                        perClientRate > 0
-                        ? share.indices.map { start.advanced(by: .seconds(Double($0) / perClientRate)) } : nil
-                    let (outcomes, timings) = try client.submitAll(share, window: window, schedule: schedule)
-                    let accepted = outcomes.filter { if case .receipt = $0 { true } else { false } }.count
-                    results.withLock {
-                        $0.latencies += timings.compactMap { $0?.latency }
-                        $0.accepted += accepted
-                        $0.failed += outcomes.count - accepted
-                    }
-                } catch {
-                    results.withLock { $0.failed += share.count }
-                }
-            }
-        }
-        for thread in threads { thread.start() }
-        // Wait for every receipt.
-        var answered = 0
-        while answered < submissions {
-            Thread.sleep(forTimeInterval: 0.005)
-            answered = results.withLock { $0.accepted + $0.failed }
-        }
+        let load = try SubmissionLoad.send(
+            bodies, to: endpoint, context: context, clients: clients, window: window, rate: rate)
         let receiptsDone = clock.now
         // Wait until intake has every one acknowledged by a worker (after the worker's durable write).
         var after = try stats(statsClient)
         let evaluationDeadline = clock.now.advanced(by: .seconds(600))
-        while after.evaluated - before.evaluated < results.withLock({ $0.accepted }) && clock.now < evaluationDeadline {
+        while after.evaluated - before.evaluated < load.accepted && clock.now < evaluationDeadline {
             Thread.sleep(forTimeInterval: 0.01)
             after = try stats(statsClient)
         }
         let evaluatedDone = clock.now
 
-        let (latencies, accepted, failed) = results.withLock { ($0.latencies.sorted(), $0.accepted, $0.failed) }
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            let index = min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.up)) - 1)
-            return latencies[max(0, index)].seconds * 1000
-        }
+        let (latencies, accepted, failed) = (load.latencies.sorted(), load.accepted, load.failed)
+        func percentile(_ p: Double) -> Double { SubmissionLoad.percentile(latencies, p) * 1000 }
         let receiptSeconds = (receiptsDone - start).seconds
         let evaluationSeconds = (evaluatedDone - start).seconds
         let figures: [String: Double] = [
@@ -133,30 +98,12 @@ struct BenchCommand: ParsableCommand {
         print(
             "receipts: \(accepted) in \(String(format: "%.2f", receiptSeconds)) s; evaluated: \(after.evaluated - before.evaluated) in \(String(format: "%.2f", evaluationSeconds)) s"
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(
-            String(
-                decoding: try encoder.encode(
-                    figures.mapValues { $0 == $0.rounded() ? JSONNumber.integer(Int($0)) : .real($0) }), as: UTF8.self))
+        print(try SubmissionLoad.figuresLine(figures))
         if failed > 0 { throw ExitCode.failure }
     }
 
     private func stats(_ client: RequestClient) throws -> IntakeStats {
         try JSONCoding.decode(IntakeStats.self, from: client.request(.stats, body: []).body)
-    }
-}
-
-/// A number printed as an integer when whole.
-private enum JSONNumber: Encodable {
-    case integer(Int)
-    case real(Double)
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .integer(let value): try container.encode(value)
-        case .real(let value): try container.encode(value)
-        }
     }
 }
 

@@ -95,6 +95,28 @@ struct ReportStore: EventApplier {
                     );
                     """)
         }
+        migrator.registerMigration("reporting.v5-counts") { db in
+            // The report's submission counts per period, unit kind and area, kept as events apply
+            // (SubmissionCount), so a report reads a few hundred rows, not every submission.
+            try db.execute(
+                sql: """
+                    CREATE TABLE report_count (
+                        period TEXT NOT NULL,
+                        unit_kind TEXT NOT NULL,
+                        area TEXT NOT NULL,
+                        received INTEGER NOT NULL,
+                        evaluated INTEGER NOT NULL,
+                        not_applicable INTEGER NOT NULL,
+                        PRIMARY KEY (period, unit_kind, area)
+                    ) WITHOUT ROWID;
+                    INSERT INTO report_count
+                        SELECT period, unit_kind, area, COUNT(*),
+                               TOTAL(evaluated_version = version),
+                               TOTAL(evaluated_version = version AND outcome = 'not_applicable')
+                        FROM report_submission GROUP BY period, unit_kind, area;
+                    CREATE INDEX report_submission_unit ON report_submission (unit, period);
+                    """)
+        }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
     }
@@ -106,69 +128,85 @@ struct ReportStore: EventApplier {
             do { facts = try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
                 throw WireError(.badRequest, "submission.received \(event.sequence) of \(event.producer): \(error)")
             }
-            try upsert(facts, db)
+            let before = try SubmissionCount.read(root: facts.root, db)
+            try SubmissionCount.move(from: before, to: try upsert(facts, db) ?? before, db)
             try recordObligations(facts, db)
             try recordIndicators(facts, db)
         case .submissionEvaluated:
             let evaluation = try EvaluationOutline(body: event.body)
-            let facts = evaluation.submission
-            try upsert(facts, db)
-            try db.cachedStatement(
-                sql: "UPDATE report_submission SET evaluated_version = version WHERE root = ? AND version = ?"
-            ).execute(arguments: [facts.root, facts.version])
-            guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
-                let year = Period(facts.period)?.year
-            else {
-                try db.cachedStatement(
-                    sql: "UPDATE report_submission SET outcome = ? WHERE root = ? AND version = ?"
-                ).execute(arguments: [evaluation.outcome.rawValue, facts.root, facts.version])
-                return
-            }
-            // Judged under a set: no longer "not applicable" (an earlier version may have been).
-            try db.cachedStatement(
-                sql:
-                    "UPDATE report_submission SET outcome = NULL WHERE root = ? AND version = ? AND outcome IS NOT NULL"
-            ).execute(arguments: [facts.root, facts.version])
-            let (setID, setVersion) = Self.split(reference)
-            // A late result of an older set version, or one that saw fewer submissions, does not replace
-            // a newer one; the first result of a (set version, revision) stands.
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO report_result
-                        (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
-                         version, outcome, level, points, result)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (unit, year, set_id) DO UPDATE SET
-                        criteria_set = excluded.criteria_set, set_order = excluded.set_order,
-                        revision = excluded.revision, root = excluded.root, version = excluded.version,
-                        outcome = excluded.outcome, level = excluded.level, points = excluded.points,
-                        result = excluded.result
-                    WHERE excluded.set_order > report_result.set_order
-                       OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
-                    """
-            ).execute(arguments: [
-                facts.unit, year, setID, reference, Self.sortable(setVersion), evaluation.revision ?? 0,
-                judgement.rawValue, facts.unitKind.rawValue, facts.area, facts.root, facts.version,
-                evaluation.outcome.rawValue, evaluation.level, evaluation.points, Data(event.body),
-            ])
+            try applyEvaluation(evaluation, body: event.body, db)
         default:
             break
         }
     }
 
-    private func upsert(_ facts: SubmissionFacts, _ db: Database) throws {
+    /// A result: the submission version is evaluated (unless a later version is known); under a set,
+    /// the unit's standing may change.
+    private func applyEvaluation(_ evaluation: EvaluationOutline, body: [UInt8], _ db: Database) throws {
+        let facts = evaluation.submission
+        let judged = evaluation.criteriaSet != nil && evaluation.judgement != nil
+        // Evaluated in its latest version, "not applicable" or judged by a set (NULL): one statement,
+        // which changes nothing when a later version is already known.
+        let before = try SubmissionCount.read(root: facts.root, db)
+        let after = try SubmissionCount.fetch(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO report_submission
+                        (root, unit, unit_kind, area, kind, period, version, evaluated_version, outcome)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (root) DO UPDATE SET
+                        version = excluded.version, evaluated_version = excluded.version, outcome = excluded.outcome
+                    WHERE excluded.version >= report_submission.version
+                    RETURNING \(SubmissionCount.columns)
+                    """),
+            arguments: [
+                facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
+                facts.version, facts.version, judged ? nil : evaluation.outcome.rawValue,
+            ])
+        try SubmissionCount.move(from: before, to: after ?? before, db)
+        guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
+            let year = Period(facts.period)?.year
+        else { return }
+        let (setID, setVersion) = Self.split(reference)
+        // A late result of an older set version, or one that saw fewer submissions, does not replace
+        // a newer one; the first result of a (set version, revision) stands.
         try db.cachedStatement(
             sql: """
-                INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (root) DO UPDATE SET version = excluded.version
-                WHERE excluded.version > report_submission.version
+                INSERT INTO report_result
+                    (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
+                     version, outcome, level, points, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (unit, year, set_id) DO UPDATE SET
+                    criteria_set = excluded.criteria_set, set_order = excluded.set_order,
+                    revision = excluded.revision, root = excluded.root, version = excluded.version,
+                    outcome = excluded.outcome, level = excluded.level, points = excluded.points,
+                    result = excluded.result
+                WHERE excluded.set_order > report_result.set_order
+                   OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
                 """
         ).execute(arguments: [
-            facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
-            facts.version,
-        ]
-        )
+            facts.unit, year, setID, reference, Self.sortable(setVersion), evaluation.revision ?? 0,
+            judgement.rawValue, facts.unitKind.rawValue, facts.area, facts.root, facts.version,
+            evaluation.outcome.rawValue, evaluation.level, evaluation.points, Data(body),
+        ])
+    }
+
+    /// Records a received version (a later one than known replaces it); returns the submission's
+    /// count after, or `nil` when nothing changed.
+    private func upsert(_ facts: SubmissionFacts, _ db: Database) throws -> SubmissionCount? {
+        try SubmissionCount.fetch(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (root) DO UPDATE SET version = excluded.version
+                    WHERE excluded.version > report_submission.version
+                    RETURNING \(SubmissionCount.columns)
+                    """),
+            arguments: [
+                facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
+                facts.version,
+            ])
     }
 
     /// Records the obligations `facts` meets, on the day intake accepted it (the first one stands).
@@ -367,12 +405,8 @@ struct ReportStore: EventApplier {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT unit_kind, area,
-                       COUNT(*) AS received,
-                       SUM(evaluated_version = version) AS evaluated,
-                       SUM(evaluated_version = version AND outcome = 'not_applicable') AS not_applicable
-                FROM report_submission WHERE period = ?
-                GROUP BY unit_kind, area ORDER BY area, unit_kind
+                SELECT unit_kind, area, received, evaluated, not_applicable FROM report_count
+                WHERE period = ? AND received > 0 ORDER BY area, unit_kind
                 """, arguments: [period])
         // Results are a unit's standing for a year: counted in the year's report, once per unit.
         var standing: [String: (passed: Int, failed: Int, modelUnits: Int, levels: [String: Int])] = [:]
@@ -426,5 +460,72 @@ struct ReportStore: EventApplier {
             }(),
             indicators: try Period(period).map { try indicators(period: $0, registry: registry, db) },
             positions: positions)
+    }
+}
+
+/// One submission's share of `report_count`: where it counts, and whether its latest version is
+/// evaluated and judged by no set. Read before and after an event changes the submission, so the
+/// counts move by exactly the difference.
+struct SubmissionCount: Equatable {
+    let period: String
+    let unitKind: String
+    let area: String
+    let evaluated: Bool
+    let notApplicable: Bool
+
+    /// The columns of report_submission that make a ``SubmissionCount``, for SELECT and RETURNING.
+    static let columns = """
+        period, unit_kind, area, evaluated_version IS version,
+        (evaluated_version IS version AND outcome IS 'not_applicable')
+        """
+
+    static func read(root: String, _ db: Database) throws -> SubmissionCount? {
+        try fetch(
+            db.cachedStatement(sql: "SELECT \(columns) FROM report_submission WHERE root = ?"), arguments: [root])
+    }
+
+    /// The count a statement selecting or returning ``columns`` gives, if any row.
+    static func fetch(_ statement: Statement, arguments: StatementArguments) throws -> SubmissionCount? {
+        // By position: a name lookup lowercases the name on every call, and this runs for every event.
+        // Decoded as optionals: GRDB stops the process on a NULL read as a non-optional.
+        guard let row = try Row.fetchOne(statement, arguments: arguments) else { return nil }
+        guard let period = row[0] as String?, let unitKind = row[1] as String?, let area = row[2] as String? else {
+            throw WireError(.internalError, "report_submission row without period, unit kind or area")
+        }
+        return SubmissionCount(
+            period: period, unitKind: unitKind, area: area, evaluated: row[3] as Bool? ?? false,
+            notApplicable: row[4] as Bool? ?? false)
+    }
+
+    static func move(from before: SubmissionCount?, to after: SubmissionCount?, _ db: Database) throws {
+        guard before != after else { return }
+        if let before, let after, before.period == after.period, before.unitKind == after.unitKind,
+            before.area == after.area
+        {
+            try after.add(
+                received: 0, evaluated: (after.evaluated ? 1 : 0) - (before.evaluated ? 1 : 0),
+                notApplicable: (after.notApplicable ? 1 : 0) - (before.notApplicable ? 1 : 0), db)
+            return
+        }
+        if let before {
+            try before.add(
+                received: -1, evaluated: before.evaluated ? -1 : 0, notApplicable: before.notApplicable ? -1 : 0, db)
+        }
+        if let after {
+            try after.add(
+                received: 1, evaluated: after.evaluated ? 1 : 0, notApplicable: after.notApplicable ? 1 : 0, db)
+        }
+    }
+
+    private func add(received: Int, evaluated: Int, notApplicable: Int, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO report_count (period, unit_kind, area, received, evaluated, not_applicable)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (period, unit_kind, area) DO UPDATE SET
+                    received = received + excluded.received, evaluated = evaluated + excluded.evaluated,
+                    not_applicable = not_applicable + excluded.not_applicable
+                """
+        ).execute(arguments: [period, unitKind, area, received, evaluated, notApplicable])
     }
 }
