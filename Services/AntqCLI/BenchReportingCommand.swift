@@ -96,7 +96,11 @@ struct BenchReportingCommand: ParsableCommand {
         }
         let events = last.positions.values.reduce(0, +)
         let catchUpSeconds = (last.at - catchUpStart).seconds
-        print("catch-up: \(events) events in \(String(format: "%.1f", catchUpSeconds)) s")
+        // CPU time too: on a shared machine it varies less than the wall clock.
+        let cpuSeconds = reporting.process.map { Self.cpuSeconds(of: $0.processIdentifier) } ?? 0
+        print(
+            "catch-up: \(events) events in \(String(format: "%.1f", catchUpSeconds)) s, reporting used \(String(format: "%.1f", cpuSeconds)) s of CPU"
+        )
 
         // Latency of the main queries, asked one after another as a person or a system would.
         let registry = try UnitRegistry.load(from: URL(fileURLWithPath: self.registry))
@@ -114,6 +118,8 @@ struct BenchReportingCommand: ParsableCommand {
             "submissions": Double(stats.accepted), "catch_up_events": Double(events),
             "catch_up_seconds": (catchUpSeconds * 10).rounded() / 10,
             "catch_up_events_per_s": (Double(events) / catchUpSeconds).rounded(),
+            "catch_up_cpu_seconds": (cpuSeconds * 10).rounded() / 10,
+            "catch_up_events_per_cpu_s": cpuSeconds > 0 ? (Double(events) / cpuSeconds).rounded() : 0,
         ]
         print("query                p50 ms   p95 ms   max ms")
         for (name, path) in paths {
@@ -155,6 +161,17 @@ struct BenchReportingCommand: ParsableCommand {
 
     private func stats(_ client: RequestClient) throws -> IntakeStats {
         try JSONCoding.decode(IntakeStats.self, from: client.request(.stats, body: []).body)
+    }
+
+    /// User and system CPU seconds a process has used, from `/proc/PID/stat` (0 when unreadable).
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// `positions` of a `/health` answer.

@@ -136,7 +136,7 @@ struct ReportingHTTP: Sendable {
         }
         let counts = try await database.read { db in
             (
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_submission") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(received), 0) FROM report_count") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_result") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriber_quarantine") ?? 0
             )

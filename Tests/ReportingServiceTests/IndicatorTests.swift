@@ -68,4 +68,26 @@ struct IndicatorTests {
             of: .yearlyReport, in: ["tip_offs": .number(3), "note": .string("x"), "unknown": .number(9)])
         #expect(counts == ["tip_offs": 3])
     }
+
+    @Test("a store of the row-per-count layout keeps its sums after the migration to one object per report")
+    func migrationKeepsSums() throws {
+        let database = try DatabaseQueue()
+        try ReportStore.migrator.migrate(database, upTo: "reporting.v5-counts")
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO report_indicator_source (unit, period, kind, unit_kind, area, accepted_at, key)
+                    VALUES ('A', '2025', 'yearly_report', 'commune', 'TQ-SD', '2025-11-10T01:00:00.000Z', 'i/a'),
+                           ('B', '2025', 'yearly_report', 'commune', 'TQ-SD', '2025-11-10T01:00:00.000Z', 'i/b');
+                    INSERT INTO report_indicator (unit, period, kind, field, value)
+                    VALUES ('A', '2025', 'yearly_report', 'tip_offs', 4), ('A', '2025', 'yearly_report', 'security_teams', 2),
+                           ('B', '2025', 'yearly_report', 'tip_offs', 3);
+                    """)
+        }
+        try ReportStore.migrator.migrate(database)
+        let rows = try database.read { try ReportStore.indicators(period: Period(year: 2025), registry: nil, $0) }
+        #expect(rows.count == 1)
+        #expect(rows.first?.reports == 2)
+        #expect(rows.first?.values == ["tip_offs": 7, "security_teams": 2])
+    }
 }
