@@ -17,6 +17,9 @@ enum Dashboard {
         let failed = report.rows.reduce(0) { $0 + $1.failed }
         let modelUnits = report.rows.reduce(0) { $0 + $1.modelUnits }
         let targets = report.targets ?? []
+        let previous = (report.comparison ?? []).reduce((passed: 0, model: 0)) {
+            ($0.passed + $1.previousPassed, $0.model + $1.previousModelUnits)
+        }
         let pastDue = missing.filter { entry in
             guard let today, let due = Day(entry.due) else { return true }
             return due < today
@@ -34,8 +37,8 @@ enum Dashboard {
             <section class="tiles">
             \(tile("tile-on-time", "Báo cáo đúng hạn", ReportDocument.percent(completeness.total.onTime, of: completeness.total.expected), "\(completeness.total.onTime)/\(completeness.total.expected) lượt phải báo cáo"))
             \(tile("tile-missing", "Chưa báo cáo (quá hạn)", "\(pastDue.count)", "lượt đơn vị chưa thực hiện"))
-            \(tile("tile-safe", "Đạt \"an toàn về ANTT\"", "\(passed)", "\(failed) đơn vị chưa đạt"))
-            \(tile("tile-model", "Điển hình", "\(modelUnits)", "đơn vị đạt tiêu chí điển hình"))
+            \(tile("tile-safe", "Đạt \"an toàn về ANTT\"", "\(passed)", "\(failed) đơn vị chưa đạt; năm \(year - 1): \(previous.passed)"))
+            \(tile("tile-model", "Điển hình", "\(modelUnits)", "đơn vị đạt tiêu chí điển hình; năm \(year - 1): \(previous.model)"))
             \(tile("tile-targets", "Chỉ tiêu đạt", "\(targets.filter(\.met).count)/\(targets.count)", "chỉ tiêu năm \(year)"))
             </section>
 
@@ -194,7 +197,8 @@ enum Dashboard {
         body +=
             "<table class=\"grid\" id=\"units\"><thead><tr><th>Đơn vị</th><th>Loại</th><th class=\"n\">Hồ sơ</th><th>Kết quả</th><th>Báo cáo chưa thực hiện</th></tr></thead><tbody>"
         for unit in units {
-            let results = unit.results.map { "\(esc($0.criteriaSet)): \(outcomeName($0))" }.joined(separator: "<br>")
+            let results = unit.results.map { "\(esc($0.criteriaSet)): \(esc(outcomeName($0)))" }.joined(
+                separator: "<br>")
             let missing = unit.obligations.filter { $0.status == .missing }.map { esc($0.name) }.joined(
                 separator: "<br>")
             body +=

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import GRDB
+import Logging
 import Models
 import Obligations
 
@@ -297,7 +298,10 @@ struct ReportStore: EventApplier {
             // Written by recordIndicators; a value that does not read as counts adds nothing.
             let object = (row[2] as String?).flatMap { try? JSONParser.parse(Array($0.utf8)).object } ?? [:]
             for (field, value) in object {
-                if let count = value.integer { entry.values[field, default: 0] += count }
+                if let count = value.integer {
+                    let (sum, overflow) = entry.values[field, default: 0].addingReportingOverflow(count)
+                    entry.values[field] = overflow ? .max : sum
+                }
             }
             rows[key] = entry
         }
@@ -417,6 +421,28 @@ struct ReportStore: EventApplier {
         ).map { [UInt8]($0) }
     }
 
+    /// The current results of `unit` in the year of `period`, decoded; a stored result that no longer
+    /// decodes (written by a worker of another version) is left out and logged, not a failed query.
+    static func evaluations(unit: String, period: String, logger: Logger, _ db: Database) throws -> [Evaluation] {
+        try results(unit: unit, period: period, db).compactMap { body in
+            do { return try Evaluation(body: body) } catch {
+                logger.warning(
+                    "stored result unreadable; left out", metadata: ["unit": "\(unit)", "error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    /// The last sequence applied per producer, as the checkpoints in the store say.
+    static func positions(_ db: Database) throws -> [String: UInt64] {
+        var positions: [String: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint") {
+            guard let producer = row[0] as String?, let sequence = row[1] as Int64? else { continue }
+            positions[producer] = UInt64(max(0, sequence))
+        }
+        return positions
+    }
+
     /// The counts of one period by unit kind and area.
     static func report(
         period: String, registry: UnitRegistry?, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
@@ -479,7 +505,38 @@ struct ReportStore: EventApplier {
                 return targets.progress(year: parsed.year, registry: registry, modelUnits: modelUnits)
             }(),
             indicators: try Period(period).map { try indicators(period: $0, registry: registry, db) },
+            comparison: try Period(period).flatMap { parsed in
+                parsed.half == nil ? try comparison(year: parsed.year, registry: registry, db) : nil
+            },
             positions: positions)
+    }
+
+    /// Each area's units "an toàn" and "điển hình" this year and the year before (areas with a
+    /// result in either year).
+    static func comparison(year: Int, registry: UnitRegistry?, _ db: Database) throws -> [ComparisonRow] {
+        var counts: [String: [Int]] = [:]  // area → [passed, judged, model] this year, then the year before
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT area, year,
+                       TOTAL(judgement = 'recognition' AND outcome = 'passed'),
+                       TOTAL(judgement = 'recognition' AND outcome IN ('passed', 'failed')),
+                       TOTAL(judgement = 'model_unit' AND outcome = 'passed')
+                FROM report_result WHERE year IN (?, ?) GROUP BY area, year
+                """, arguments: [year, year - 1])
+        {
+            guard let area = row[0] as String?, let rowYear = row[1] as Int? else { continue }
+            let offset = rowYear == year ? 0 : 3
+            var entry = counts[area] ?? Array(repeating: 0, count: 6)
+            for index in 0..<3 { entry[offset + index] = Int(row[2 + index] as Double? ?? 0) }
+            counts[area] = entry
+        }
+        return counts.sorted(by: { $0.key < $1.key }).map { area, entry in
+            ComparisonRow(
+                area: area, areaName: registry?[area]?.name ?? area, passed: entry[0], judged: entry[1],
+                modelUnits: entry[2], previousPassed: entry[3], previousJudged: entry[4],
+                previousModelUnits: entry[5])
+        }
     }
 }
 

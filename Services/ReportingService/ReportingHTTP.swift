@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
+import Logging
 import Models
 import Obligations
 import ReportDocuments
@@ -16,6 +17,7 @@ struct ReportingHTTP: Sendable {
     let targets: TargetsFile?
     /// Printed at the head of the official report, e.g. "CÔNG AN TỈNH TUYÊN QUANG".
     let issuer: String
+    let logger: Logger
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -79,22 +81,17 @@ struct ReportingHTTP: Sendable {
 
     // MARK: - Reads
 
+    /// The report and the positions it reflects, read in one transaction.
     func report(_ period: Period) async throws -> Report {
-        let positions = try await positions()
-        return try await database.read { [registry, calendar, targets] db in
+        try await database.read { [registry, calendar, targets] db in
             try ReportStore.report(
-                period: "\(period)", registry: registry, calendar: calendar, targets: targets, positions: positions, db)
+                period: "\(period)", registry: registry, calendar: calendar, targets: targets,
+                positions: try ReportStore.positions(db), db)
         }
     }
 
     func positions() async throws -> [String: UInt64] {
-        try await database.read { db in
-            var positions: [String: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint") {
-                positions[row["producer"]] = UInt64(max(0, row["last_sequence"] as Int64))
-            }
-            return positions
-        }
+        try await database.read { try ReportStore.positions($0) }
     }
 
     func units(of area: String, year: Int) async throws -> [UnitStanding] {
@@ -106,16 +103,14 @@ struct ReportingHTTP: Sendable {
     }
 
     func unitDetail(_ unit: String, year: Int) async throws -> UnitDetail {
-        try await database.read { [registry, calendar] db in
+        try await database.read { [registry, calendar, logger] db in
             guard
                 let standing = try ReportStore.standings(
                     [unit], year: year, registry: registry, calendar: calendar, db
                 ).first,
                 registry?[unit] != nil || standing.submissions > 0
             else { throw HTTPError(.notFound, message: "no unit \(unit) in the registry or in any submission") }
-            let evaluations = try ReportStore.results(unit: unit, period: "\(year)", db).map {
-                try Evaluation(body: $0)
-            }
+            let evaluations = try ReportStore.evaluations(unit: unit, period: "\(year)", logger: logger, db)
             return UnitDetail(standing: standing, evaluations: evaluations)
         }
     }
@@ -227,6 +222,7 @@ extension Report {
         return Report(
             period: period, rows: rows.filter { keep($0.area, $0.unitKind) },
             obligations: obligations?.filter { keep($0.area, $0.unitKind) }, targets: targets,
-            indicators: indicators?.filter { keep($0.area, $0.unitKind) }, positions: positions)
+            indicators: indicators?.filter { keep($0.area, $0.unitKind) },
+            comparison: comparison?.filter { row in area.map { $0 == row.area } ?? true }, positions: positions)
     }
 }

@@ -30,11 +30,9 @@ public enum ReportingService {
             { request, positions in
                 if request.type == .results {
                     let query = try JSONCoding.decode(UnitResultsRequest.self, from: request.body)
-                    let bodies = try database.read {
-                        try ReportStore.results(unit: query.unit, period: query.period, $0)
+                    let evaluations = try database.read {
+                        try ReportStore.evaluations(unit: query.unit, period: query.period, logger: logger, $0)
                     }
-                    var evaluations: [Evaluation] = []
-                    for body in bodies { evaluations.append(try Evaluation(body: body)) }
                     let results = UnitResults(unit: query.unit, period: query.period, evaluations: evaluations)
                     return Envelope(
                         type: .resultsReply, correlation: request.correlation, body: JSONCoding.encode(results))
@@ -53,7 +51,8 @@ public enum ReportingService {
             }
         }
         let routes = ReportingHTTP(
-            database: database, registry: configuration.registry, calendar: calendar, targets: targets, issuer: issuer)
+            database: database, registry: configuration.registry, calendar: calendar, targets: targets, issuer: issuer,
+            logger: logger)
         let web = HTTPEndpoint.make(
             address: http, router: routes.router(), dataDirectory: configuration.dataDirectory, logger: logger)
         return [subscriber, web]

@@ -415,10 +415,11 @@ public final class EventSubscriber {
         }
         let (apply, next) = cursor.batch(events, lastSequence: header.lastSequence)
         cursors[header.producer] = cursor
-        // Ask for the next batch first: the producer reads it from its log while this one is applied
-        // (a catch-up is otherwise one round trip and one read per batch, the producer idle meanwhile).
-        if let next { try requestReplay(header.producer, from: next) }
         try commit(apply)
+        // Only then ask for the next batch: asked before the commit, it was waiting when the commit
+        // ended and the reply loop took batch after batch, holding up queries for seconds during a
+        // catch-up, for no measurable gain (docs/performance.md).
+        if let next { try requestReplay(header.producer, from: next) }
     }
 
     private func retryLateRequests() throws {

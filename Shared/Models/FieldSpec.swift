@@ -13,6 +13,10 @@ public struct FieldSpec: Sendable {
         case date
     }
 
+    /// The largest count a submission may give (no unit has ten million of anything): keeps the
+    /// province's sums far from overflowing.
+    public static let maximumCount = 10_000_000
+
     public let name: String
     /// The Vietnamese label shown to users.
     public let label: String

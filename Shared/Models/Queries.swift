@@ -155,6 +155,43 @@ public struct IndicatorRow: Codable, Sendable, Equatable {
     }
 }
 
+/// Results of an area this year beside the year before: units "an toàn" (of those judged by a
+/// recognition set) and "điển hình", each unit once by its current result.
+public struct ComparisonRow: Codable, Sendable, Equatable {
+    public let area: String
+    public let areaName: String
+    public let passed: Int
+    /// Units a recognition set judged (passed or failed), for the share.
+    public let judged: Int
+    public let modelUnits: Int
+    public let previousPassed: Int
+    public let previousJudged: Int
+    public let previousModelUnits: Int
+
+    public init(
+        area: String, areaName: String, passed: Int, judged: Int, modelUnits: Int, previousPassed: Int,
+        previousJudged: Int, previousModelUnits: Int
+    ) {
+        self.area = area
+        self.areaName = areaName
+        self.passed = passed
+        self.judged = judged
+        self.modelUnits = modelUnits
+        self.previousPassed = previousPassed
+        self.previousJudged = previousJudged
+        self.previousModelUnits = previousModelUnits
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case area, passed, judged
+        case areaName = "area_name"
+        case modelUnits = "model_units"
+        case previousPassed = "previous_passed"
+        case previousJudged = "previous_judged"
+        case previousModelUnits = "previous_model_units"
+    }
+}
+
 /// The `report.reply` body.
 public struct Report: Codable, Sendable, Equatable {
     public let period: String
@@ -165,18 +202,21 @@ public struct Report: Codable, Sendable, Equatable {
     public let targets: [TargetRow]?
     /// The indicators of the period's six-monthly (half year) or yearly (year) reports, by area.
     public let indicators: [IndicatorRow]?
+    /// For a year's report: results by area beside the year before.
+    public let comparison: [ComparisonRow]?
     /// Last sequence applied per producer when the report was read.
     public let positions: [String: UInt64]
 
     public init(
         period: String, rows: [ReportRow], obligations: [ObligationRow]? = nil, targets: [TargetRow]? = nil,
-        indicators: [IndicatorRow]? = nil, positions: [String: UInt64]
+        indicators: [IndicatorRow]? = nil, comparison: [ComparisonRow]? = nil, positions: [String: UInt64]
     ) {
         self.period = period
         self.rows = rows
         self.obligations = obligations
         self.targets = targets
         self.indicators = indicators
+        self.comparison = comparison
         self.positions = positions
     }
 }

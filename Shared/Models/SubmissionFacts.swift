@@ -89,16 +89,11 @@ extension SubmissionFacts {
         self.init(
             key: key, root: root, version: version, unit: unit, unitKind: unitKind, area: area, kind: kind,
             period: period, acceptedAt: acceptedAt, event: object["event"]?.string,
-            indicators: try object["indicators"].map { value throws(WireError) in
-                guard let fields = value.object else { throw WireError(.badRequest, "indicators is not an object") }
-                var indicators: [String: Int] = [:]
-                for (name, count) in fields {
-                    guard let count = count.integer else {
-                        throw WireError(.badRequest, "indicator \(name) is not an integer")
-                    }
-                    indicators[name] = count
+            // Counts that do not read as counts are left out: the submission itself still counts.
+            indicators: object["indicators"]?.object.map { fields in
+                fields.compactMapValues { count in
+                    count.integer.flatMap { (0...FieldSpec.maximumCount).contains($0) ? $0 : nil }
                 }
-                return indicators
             }
         )
     }

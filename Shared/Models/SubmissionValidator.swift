@@ -285,6 +285,13 @@ public struct SubmissionValidator: Sendable {
                             Problem(
                                 field: path, code: .invalidValue,
                                 message: "Trường “\(spec.name)” (\(spec.label)) không được âm, nhận được \(number)."))
+                    } else if number > FieldSpec.maximumCount {
+                        problems.append(
+                            Problem(
+                                field: path, code: .invalidValue,
+                                message:
+                                    "Trường “\(spec.name)” (\(spec.label)) quá lớn: \(number), tối đa \(FieldSpec.maximumCount)."
+                            ))
                     }
                 } else {
                     problems.append(

@@ -43,8 +43,8 @@ public struct ReportDocument: Sendable {
         let periodName = Period(report.period)?.vietnameseName ?? report.period
         title = "BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — \(periodName.uppercased())"
         sections = [
-            Self.results(report), Self.completeness(report), Self.obligations(report), Self.targets(report),
-            Self.indicators(report),
+            Self.results(report), Self.comparison(report), Self.completeness(report), Self.obligations(report),
+            Self.targets(report), Self.indicators(report),
         ].compactMap { $0 }
     }
 
@@ -69,6 +69,40 @@ public struct ReportDocument: Sendable {
             },
             total: ["Tổng cộng", ""] + total.map(String.init), firstFigure: 2)
     }
+
+    /// Results beside the year before, by area: units "an toàn" (and their share of those judged),
+    /// "điển hình" units, and the change.
+    static func comparison(_ report: Report) -> ReportSection? {
+        guard let rows = report.comparison, !rows.isEmpty, let year = Period(report.period)?.year else { return nil }
+        func line(_ name: String, _ row: ComparisonRow) -> [String] {
+            [
+                name, "\(row.passed)", "\(row.previousPassed)", change(row.passed - row.previousPassed),
+                percent(row.passed, of: row.judged), percent(row.previousPassed, of: row.previousJudged),
+                "\(row.modelUnits)", "\(row.previousModelUnits)", change(row.modelUnits - row.previousModelUnits),
+            ]
+        }
+        let total = rows.reduce(
+            ComparisonRow(
+                area: "", areaName: "", passed: 0, judged: 0, modelUnits: 0, previousPassed: 0, previousJudged: 0,
+                previousModelUnits: 0)
+        ) {
+            ComparisonRow(
+                area: "", areaName: "", passed: $0.passed + $1.passed, judged: $0.judged + $1.judged,
+                modelUnits: $0.modelUnits + $1.modelUnits, previousPassed: $0.previousPassed + $1.previousPassed,
+                previousJudged: $0.previousJudged + $1.previousJudged,
+                previousModelUnits: $0.previousModelUnits + $1.previousModelUnits)
+        }
+        return ReportSection(
+            id: "comparison", title: "SO SÁNH KẾT QUẢ VỚI NĂM \(year - 1)",
+            header: [
+                "Khu vực", "An toàn \(year)", "An toàn \(year - 1)", "Tăng, giảm", "Tỷ lệ \(year)", "Tỷ lệ \(year - 1)",
+                "Điển hình \(year)", "Điển hình \(year - 1)", "Tăng, giảm",
+            ],
+            rows: rows.map { line($0.areaName, $0) }, total: line("Toàn tỉnh", total), firstFigure: 1)
+    }
+
+    /// "+2", "−1" (a true minus sign), "0".
+    static func change(_ delta: Int) -> String { delta > 0 ? "+\(delta)" : delta < 0 ? "−\(-delta)" : "0" }
 
     /// Every obligation of the year together, by area: who reported on time, late or not at all.
     static func completeness(_ report: Report) -> ReportSection? {
@@ -132,7 +166,7 @@ public struct ReportDocument: Sendable {
         guard let rows = report.indicators, !rows.isEmpty, let period = Period(report.period) else { return nil }
         let kind: SubmissionKind = period.half == nil ? .yearlyReport : .sixMonthlyReport
         var totals: [String: Int] = [:]
-        for row in rows { totals.merge(row.values, uniquingKeysWith: +) }
+        for row in rows { totals.merge(row.values, uniquingKeysWith: Self.add) }
         let reports = rows.reduce(0) { $0 + $1.reports }
         return ReportSection(
             id: "indicators",
@@ -144,6 +178,12 @@ public struct ReportDocument: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Sums that stop at `Int.max` instead of trapping.
+    static func add(_ left: Int, _ right: Int) -> Int {
+        let (sum, overflow) = left.addingReportingOverflow(right)
+        return overflow ? .max : sum
+    }
 
     /// "xã" as "Xã".
     static func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }

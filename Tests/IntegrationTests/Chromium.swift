@@ -45,8 +45,12 @@ struct Chromium {
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
+        // A browser that hangs must not hang the suite: stopped after a minute, the run then fails.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
         let dom = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
         let lines = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         return Run(
             status: process.terminationStatus, output: String(decoding: dom, as: UTF8.self),

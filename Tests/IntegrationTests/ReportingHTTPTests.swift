@@ -24,7 +24,11 @@ struct ReportingHTTPTests {
                 Report.self,
                 from: try query.request(.report, body: JSONCoding.encode(ReportRequest(period: period))).body)
         }
-        let complete = try system.waitUntil { try report("2025").positions[worker.name] ?? 0 >= UInt64(evaluations) }
+        let head = try system.stats(intake).lastSequence
+        let complete = try system.waitUntil {
+            let positions = try report("2025").positions
+            return positions[worker.name] ?? 0 >= UInt64(evaluations) && positions[intake.name] == head
+        }
         #expect(complete, "reporting did not apply the \(evaluations) evaluations")
         let base = try #require(reporting.endpoints["http"])
 

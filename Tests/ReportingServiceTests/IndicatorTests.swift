@@ -90,4 +90,45 @@ struct IndicatorTests {
         #expect(rows.first?.reports == 2)
         #expect(rows.first?.values == ["tip_offs": 7, "security_teams": 2])
     }
+
+    @Test("counts above ten million are refused by name; indicators that are not counts are left out")
+    func boundedCounts() throws {
+        let registry = try UnitRegistry(
+            name: "test", version: "1",
+            units: [
+                Unit(id: "P", name: "Tỉnh", kind: .province),
+                Unit(id: "D", name: "Huyện", kind: .district, parent: "P"),
+                Unit(id: "C", name: "Xã", kind: .commune, parent: "D"),
+            ])
+        let validator = SubmissionValidator(registry: registry, currentYear: 2025)
+        let huge = Array(
+            #"{"submission_id": "x", "unit": "C", "kind": "yearly_report", "period": "2025", "data": {"tip_offs": 10000001}}"#
+                .utf8)
+        guard case .failure(let rejection) = validator.validate(huge) else {
+            Issue.record("a count of 10,000,001 was accepted")
+            return
+        }
+        #expect(rejection.problems.contains { $0.field == "data.tip_offs" && $0.message.contains("tối đa 10000000") })
+        let facts = try SubmissionFacts(
+            json: try JSONParser.parse(
+                Array(
+                    #"{"key": "i/a", "root": "i/a", "version": 1, "unit": "C", "unit_kind": "commune", "area": "D", "kind": "yearly_report", "period": "2025", "accepted_at": "2025-11-10T01:00:00.000Z", "indicators": {"tip_offs": 4, "bad": "x", "huge": 1e12}}"#
+                        .utf8)))
+        #expect(facts.indicators == ["tip_offs": 4])
+    }
+
+    @Test("the area page escapes what a stored result says (a level is text from a worker)")
+    func areaPageEscapes() {
+        let standing = UnitStanding(
+            unit: "C", name: "Xã <b>", unitKind: .commune, area: "D", areaName: "Huyện", year: 2025, submissions: 1,
+            results: [
+                SetStanding(
+                    criteriaSet: "QD510-XA@1", judgement: "classification", outcome: "classified",
+                    level: "<img src=x onerror=alert(1)>", points: 80)
+            ], obligations: [])
+        let page = Dashboard.areaPage(area: "D", name: "Huyện", year: 2025, units: [standing])
+        #expect(!page.contains("<img"))
+        #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(page.contains("Xã &lt;b&gt;"))
+    }
 }

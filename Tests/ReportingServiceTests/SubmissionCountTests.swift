@@ -91,4 +91,43 @@ struct SubmissionCountTests {
                     sql: "SELECT COUNT(*) FROM report_count WHERE received < 0 OR evaluated < 0 OR not_applicable < 0")
             } == 0)
     }
+
+    @Test("the comparison counts each unit's current result in each of the two years, by area")
+    func comparisonWithPreviousYear() throws {
+        func judged(_ unit: Int, _ year: Int, _ outcome: Evaluation.Outcome, model: Bool = false) -> [UInt8] {
+            let facts = SubmissionFacts(
+                key: "intake-1/u\(unit)-\(year)-\(model)", root: "intake-1/u\(unit)-\(year)-\(model)", version: 1,
+                unit: "U\(unit)", unitKind: .commune, area: unit < 3 ? "TQ-SD" : "TQ-NH", kind: .selfAssessment,
+                period: "\(year)", acceptedAt: "\(year)-06-01T01:00:00.000Z")
+            return Evaluation(
+                submission: facts, criteriaSet: model ? "DH-XA@1" : "TT124-XA@1",
+                judgement: model ? .modelUnit : .recognition, outcome: outcome, criteria: [], summary: "",
+                evaluatedAt: "\(year)-06-01T01:00:01.000Z", worker: "w", revision: 1
+            ).jsonBytes
+        }
+        let events = [
+            judged(0, 2025, .passed), judged(1, 2025, .passed), judged(2, 2025, .failed),
+            judged(0, 2025, .passed, model: true),
+            judged(0, 2024, .passed), judged(1, 2024, .failed), judged(3, 2024, .passed),
+            judged(3, 2024, .passed, model: true),
+        ]
+        let database = try DatabaseQueue()
+        try ReportStore.migrator.migrate(database)
+        try database.write { db in
+            for (index, body) in events.enumerated() {
+                try ReportStore().apply(
+                    Event(producer: "w", sequence: UInt64(index + 1), type: .submissionEvaluated, body: body), in: db)
+            }
+        }
+        let rows = try database.read { try ReportStore.comparison(year: 2025, registry: nil, $0) }
+        #expect(
+            rows == [
+                ComparisonRow(
+                    area: "TQ-NH", areaName: "TQ-NH", passed: 0, judged: 0, modelUnits: 0, previousPassed: 1,
+                    previousJudged: 1, previousModelUnits: 1),
+                ComparisonRow(
+                    area: "TQ-SD", areaName: "TQ-SD", passed: 2, judged: 3, modelUnits: 1, previousPassed: 1,
+                    previousJudged: 2, previousModelUnits: 0),
+            ])
+    }
 }
