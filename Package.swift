@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Without its default traits: no swift-configuration, no extra Foundation (decision 0015).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
@@ -68,6 +69,15 @@ let package = Package(
                 "ServiceKit", hummingbird, .product(name: "NIOCore", package: "swift-nio"), logging, lifecycle,
             ],
             path: "Shared/ServiceHTTP",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SQLStore",
+            dependencies: [
+                grdb, logging, .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Shared/SQLStore",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -171,6 +181,12 @@ let package = Package(
             name: "ReportingServiceTests",
             dependencies: ["ReportingService", "Models", grdb],
             path: "Tests/ReportingServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SQLStoreTests",
+            dependencies: ["SQLStore", grdb, logging],
+            path: "Tests/SQLStoreTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,8 @@ public final class ManagedService {
     public private(set) var arguments: [String]
     public private(set) var process: Process?
     public private(set) var endpoints: [String: String] = [:]
+    /// Endpoints every start waits for (reporting records `query` and `http` one after the other).
+    public var expectedEndpoints: Set<String> = []
 
     init(name: String, executable: URL, dataDirectory: URL, logFile: URL, arguments: [String]) {
         self.name = name
@@ -23,10 +25,11 @@ public final class ManagedService {
     }
 
     /// Starts the process and waits until it has bound its endpoints (its `endpoints.json`).
+    /// - Parameter expecting: endpoints to wait for besides ``expectedEndpoints`` (a service that binds
+    ///   several listeners records them one at a time).
     @discardableResult
-    /// - Parameter expecting: endpoints the service records one by one (reporting's `http` after its
-    ///   `query`); the start waits for all of them.
     public func start(timeout: Duration = .seconds(30), expecting: Set<String> = []) throws -> [String: String] {
+        let expecting = expecting.union(expectedEndpoints)
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let endpointsFile = dataDirectory.appendingPathComponent("endpoints.json")
         try? FileManager.default.removeItem(at: endpointsFile)
@@ -194,7 +197,8 @@ public final class LocalCluster {
         let service = make(
             name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + extra)
         let reporting = executable == "antq-reporting"
-        let endpoints = try service.start(expecting: reporting ? ["query", "http"] : ["query"])
+        service.expectedEndpoints = reporting ? ["query", "http"] : ["query"]
+        let endpoints = try service.start()
         if let query = endpoints["query"] { service.pin("--query", to: query) }
         if reporting, let http = endpoints["http"] {
             service.pin("--http", to: String(http.dropFirst("http://".count)))
