@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import Synchronization
 
 /// Counts answered requests by status code, for `/metrics` (`antq_http_requests_total`).
@@ -8,6 +9,7 @@ public final class RequestCounter: RouterMiddleware, Sendable {
     public static let shared = RequestCounter()
 
     private let counts = Mutex<[Int: Int]>([:])
+    private static let logger = Logger(label: "antq.http")
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -18,9 +20,16 @@ public final class RequestCounter: RouterMiddleware, Sendable {
             return response
         } catch let error as HTTPError {
             record(error.status.code)
+            // Bad input is answered and logged, with what was asked and why it was refused.
+            Self.logger.notice(
+                "request refused",
+                metadata: [
+                    "path": "\(request.uri)", "status": "\(error.status.code)", "error": "\(error.body ?? "")",
+                ])
             throw error
         } catch {
             record(500)
+            Self.logger.error("request failed", metadata: ["path": "\(request.uri)", "error": "\(error)"])
             throw error
         }
     }
