@@ -22,31 +22,32 @@ struct ReportingHTTP: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestCounter.shared)
+        router.add(middleware: ReadOnlyMethods())
         router.addOperationsRoutes(
             service: "reporting",
             health: { HealthStatus(service: "reporting", positions: try await positions()) },
             metrics: { try await metrics() })
-        router.get("/") { request, _ in try await dashboard(request) }
-        router.get("/dashboard") { request, _ in try await dashboard(request) }
-        router.get("/assets/dashboard.css") { _, _ in
+        router.read("/") { request, _ in try await dashboard(request) }
+        router.read("/dashboard") { request, _ in try await dashboard(request) }
+        router.read("/assets/dashboard.css") { _, _ in
             HTTPReply.bytes(Array(Dashboard.css.utf8), contentType: "text/css; charset=utf-8")
         }
-        router.get("/assets/dashboard.js") { _, _ in
+        router.read("/assets/dashboard.js") { _, _ in
             HTTPReply.bytes(Array(Dashboard.script.utf8), contentType: "text/javascript; charset=utf-8")
         }
-        router.get("/areas/:area") { request, context in
+        router.read("/areas/:area") { request, context in
             let year = try year(request)
             let area = try context.parameters.require("area")
             let units = try await units(of: area, year: year)
             return html(Dashboard.areaPage(area: area, name: registry?[area]?.name ?? area, year: year, units: units))
         }
-        router.get("/units/:unit") { request, context in
+        router.read("/units/:unit") { request, context in
             let year = try year(request)
             let detail = try await unitDetail(try context.parameters.require("unit"), year: year)
             return html(Dashboard.unitPage(detail))
         }
-        router.get("/reports/:file") { _, context in try await officialReport(try context.parameters.require("file")) }
-        router.get("/api/v1/report") { request, _ in
+        router.read("/reports/:file") { _, context in try await officialReport(try context.parameters.require("file")) }
+        router.read("/api/v1/report") { request, _ in
             let period = try period(request)
             let area = request.uri.queryParameters["area"].map(String.init)
             let kind = try request.uri.queryParameters["kind"].map { text in
@@ -57,13 +58,13 @@ struct ReportingHTTP: Sendable {
             }
             return try HTTPReply.json(try await report(period).filtered(area: area, kind: kind))
         }
-        router.get("/api/v1/areas/:area/units") { request, context in
+        router.read("/api/v1/areas/:area/units") { request, context in
             try HTTPReply.json(try await units(of: try context.parameters.require("area"), year: try year(request)))
         }
-        router.get("/api/v1/units/:unit") { request, context in
+        router.read("/api/v1/units/:unit") { request, context in
             try HTTPReply.json(try await unitDetail(try context.parameters.require("unit"), year: try year(request)))
         }
-        router.get("/api/v1/missing") { request, _ in
+        router.read("/api/v1/missing") { request, _ in
             let year = try year(request)
             let parameters = request.uri.queryParameters
             let status = parameters["status"].map(String.init) ?? "missing"

@@ -22,14 +22,14 @@ extension Router where Context == BasicRequestContext {
         service: String, health: @escaping @Sendable () async throws -> HealthStatus,
         metrics: @escaping @Sendable () async throws -> PrometheusText
     ) {
-        get("/health") { _, _ -> Response in
+        read("/health") { _, _ -> Response in
             let status: HealthStatus
             do { status = try await health() } catch {
                 status = HealthStatus(status: "failing: \(error)", service: service)
             }
             return try HTTPReply.json(status, status: status.status == "ok" ? .ok : .serviceUnavailable)
         }
-        get("/metrics") { _, _ -> Response in
+        read("/metrics") { _, _ -> Response in
             HTTPReply.bytes(
                 Array(try await metrics().text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }

@@ -2,6 +2,10 @@ import Foundation
 import Models
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// Reporting's HTTP side through real processes: the 2025 sample year submitted to a real intake
 /// node and workers, then the JSON API, the official report and the dashboard read back over HTTP,
 /// and the dashboard and printable report loaded in a real headless Chromium.
@@ -124,6 +128,21 @@ struct ReportingHTTPTests {
         #expect(html.contains("BÁO CÁO TỔNG HỢP PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC — NĂM 2025"))
         #expect(html.contains("@page { size: A4"))
 
+        // Only reading: other methods get 405, HEAD the headers of GET.
+        var post = URLRequest(url: try #require(URL(string: "\(base)/api/v1/report?period=2025")))
+        post.httpMethod = "POST"
+        let (_, postResponse) = try await URLSession.shared.data(for: post)
+        #expect((postResponse as? HTTPURLResponse)?.statusCode == 405)
+        var headRequest = URLRequest(url: try #require(URL(string: "\(base)/health")))
+        headRequest.httpMethod = "HEAD"
+        let (_, headResponse) = try await URLSession.shared.data(for: headRequest)
+        #expect((headResponse as? HTTPURLResponse)?.statusCode == 200)
+
+        // The API against its own description: schemathesis (which scripts/test installs) generates
+        // requests from docs/openapi.yaml and checks every answer's status, type and shape.
+        let schemathesis = try Self.schemathesis(base)
+        #expect(schemathesis.status == 0, "schemathesis:\n\(schemathesis.output)")
+
         // The dashboard in a real browser: it loads with no console message, shows the figures the API
         // gives, and a screenshot is kept; the printable report prints to PDF.
         let artifacts = TestSystem.packageRoot.appendingPathComponent(".build/test-artifacts")
@@ -155,5 +174,27 @@ struct ReportingHTTPTests {
         #expect(print.status == 0 && print.console.isEmpty, "console: \(print.console)")
         let pdf = try Data(contentsOf: pdfFile)
         #expect(Array(pdf.prefix(5)) == Array("%PDF-".utf8) && pdf.count > 5_000)
+    }
+
+    /// Runs `schemathesis` against the API at `base` (a bounded number of examples, a fixed seed).
+    static func schemathesis(_ base: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-m", "schemathesis.cli", "run",
+            TestSystem.packageRoot.appendingPathComponent("docs/openapi.yaml").path,
+            "--url", base, "--checks", "all", "--max-examples", "25", "--seed", "2025", "--no-color",
+        ]
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 240, execute: watchdog)
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return (process.terminationStatus, String(decoding: text, as: UTF8.self))
     }
 }
