@@ -152,7 +152,7 @@ struct ReportingHTTP: Sendable {
     func dashboard(_ request: Request) async throws -> Response {
         let year =
             try request.uri.queryParameters["year"].map { _ in try self.year(request) }
-            ?? (Day.today()?.year ?? 2025) - 1
+            ?? Day.today()?.year ?? 2025
         let report = try await report(Period(year: year))
         let missing = try await obligationStatuses(year: year).filter { $0.status == .missing }
         return html(
