@@ -10,7 +10,14 @@ import Obligations
 /// `submission.received` and `submission.evaluated` events of any producer, in any order.
 struct ReportStore: EventApplier {
     /// The obligations calendar, to count who reported on time, late or not at all.
-    var calendar: ObligationCalendar? = nil
+    let calendar: ObligationCalendar?
+    /// The calendar's obligations by the kind of submission that meets them (looked up per event).
+    private let obligationsByKind: [SubmissionKind: [Obligation]]
+
+    init(calendar: ObligationCalendar? = nil) {
+        self.calendar = calendar
+        obligationsByKind = Dictionary(grouping: calendar?.obligations ?? [], by: \.kind)
+    }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -98,7 +105,7 @@ struct ReportStore: EventApplier {
         }
         migrator.registerMigration("reporting.v5-counts") { db in
             // The report's submission counts per period, unit kind and area, kept as events apply
-            // (SubmissionCount), so a report reads a few hundred rows, not every submission.
+            // (by triggers since reporting.v7), so a report reads a few hundred rows, not every submission.
             try db.execute(
                 sql: """
                     CREATE TABLE report_count (
@@ -138,6 +145,38 @@ struct ReportStore: EventApplier {
                     DROP INDEX report_submission_period;
                     """)
         }
+        migrator.registerMigration("reporting.v7-count-triggers") { db in
+            // report_count kept by SQLite itself: a trigger on every change of a submission row moves
+            // its counts (old row out, new row in), so applying an event reads nothing back.
+            let share = { (row: String) in
+                """
+                \(row).period, \(row).unit_kind, \(row).area, SIGN, SIGN * (\(row).evaluated_version IS \(row).version),
+                SIGN * (\(row).evaluated_version IS \(row).version AND \(row).outcome IS 'not_applicable')
+                """
+            }
+            let add = { (values: String) in
+                """
+                INSERT INTO report_count (period, unit_kind, area, received, evaluated, not_applicable)
+                VALUES (\(values))
+                ON CONFLICT (period, unit_kind, area) DO UPDATE SET
+                    received = received + excluded.received, evaluated = evaluated + excluded.evaluated,
+                    not_applicable = not_applicable + excluded.not_applicable;
+                """
+            }
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER report_count_insert AFTER INSERT ON report_submission BEGIN
+                        \(add(share("NEW").replacingOccurrences(of: "SIGN", with: "1")))
+                    END;
+                    CREATE TRIGGER report_count_update AFTER UPDATE ON report_submission BEGIN
+                        \(add(share("OLD").replacingOccurrences(of: "SIGN", with: "-1")))
+                        \(add(share("NEW").replacingOccurrences(of: "SIGN", with: "1")))
+                    END;
+                    CREATE TRIGGER report_count_delete AFTER DELETE ON report_submission BEGIN
+                        \(add(share("OLD").replacingOccurrences(of: "SIGN", with: "-1")))
+                    END;
+                    """)
+        }
         EventSubscriber.registerMigrations(in: &migrator)
         return migrator
     }
@@ -166,24 +205,20 @@ struct ReportStore: EventApplier {
         let facts = evaluation.submission
         let judged = evaluation.criteriaSet != nil && evaluation.judgement != nil
         // Evaluated in its latest version, "not applicable" or judged by a set (NULL): one statement,
-        // which changes nothing when a later version is already known.
-        let before = try SubmissionCount.read(root: facts.root, db)
-        let after = try SubmissionCount.fetch(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO report_submission
-                        (root, unit, unit_kind, area, kind, period, version, evaluated_version, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (root) DO UPDATE SET
-                        version = excluded.version, evaluated_version = excluded.version, outcome = excluded.outcome
-                    WHERE excluded.version >= report_submission.version
-                    RETURNING \(SubmissionCount.columns)
-                    """),
-            arguments: [
-                facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
-                facts.version, facts.version, judged ? nil : evaluation.outcome.rawValue,
-            ])
-        try SubmissionCount.move(from: before, to: after ?? before, db)
+        // which changes nothing when a later version is already known (report_count follows by trigger).
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO report_submission
+                    (root, unit, unit_kind, area, kind, period, version, evaluated_version, outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (root) DO UPDATE SET
+                    version = excluded.version, evaluated_version = excluded.version, outcome = excluded.outcome
+                WHERE excluded.version >= report_submission.version
+                """
+        ).execute(arguments: [
+            facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
+            facts.version, facts.version, judged ? nil : evaluation.outcome.rawValue,
+        ])
         guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
             let year = Period(facts.period)?.year
         else { return }
@@ -211,40 +246,26 @@ struct ReportStore: EventApplier {
         ])
     }
 
-    /// Records a received version (a later one than known replaces it) and moves the counts.
+    /// Records a received version (a later one than known replaces it; report_count follows by trigger).
     private func receive(_ facts: SubmissionFacts, _ db: Database) throws {
-        // Most versions are new submissions: insert, and there was nothing to count before.
-        if let inserted = try SubmissionCount.fetch(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (root) DO NOTHING
-                    RETURNING \(SubmissionCount.columns)
-                    """),
-            arguments: [
-                facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
-                facts.version,
-            ])
-        {
-            try SubmissionCount.move(from: nil, to: inserted, db)
-            return
-        }
-        let before = try SubmissionCount.read(root: facts.root, db)
-        let after = try SubmissionCount.fetch(
-            db.cachedStatement(
-                sql: """
-                    UPDATE report_submission SET version = ? WHERE root = ? AND version < ?
-                    RETURNING \(SubmissionCount.columns)
-                    """),
-            arguments: [facts.version, facts.root, facts.version])
-        try SubmissionCount.move(from: before, to: after ?? before, db)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (root) DO UPDATE SET version = excluded.version
+                WHERE excluded.version > report_submission.version
+                """
+        ).execute(arguments: [
+            facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
+            facts.version,
+        ])
     }
 
     /// Records the obligations `facts` meets, on the day intake accepted it (the first one stands).
     private func recordObligations(_ facts: SubmissionFacts, _ db: Database) throws {
-        guard let calendar, let year = Period(facts.period)?.year else { return }
-        let obligations = calendar.obligations(metBy: facts)
+        guard let candidates = obligationsByKind[facts.kind], let period = Period(facts.period) else { return }
+        let year = period.year
+        let obligations = candidates.filter { $0.isMet(by: facts, period: period) }
         guard !obligations.isEmpty else { return }
         guard let day = Day.inVietnam(utcTimestamp: facts.acceptedAt) else { return }
         for obligation in obligations {
@@ -537,72 +558,5 @@ struct ReportStore: EventApplier {
                 modelUnits: entry[2], previousPassed: entry[3], previousJudged: entry[4],
                 previousModelUnits: entry[5])
         }
-    }
-}
-
-/// One submission's share of `report_count`: where it counts, and whether its latest version is
-/// evaluated and judged by no set. Read before and after an event changes the submission, so the
-/// counts move by exactly the difference.
-struct SubmissionCount: Equatable {
-    let period: String
-    let unitKind: String
-    let area: String
-    let evaluated: Bool
-    let notApplicable: Bool
-
-    /// The columns of report_submission that make a ``SubmissionCount``, for SELECT and RETURNING.
-    static let columns = """
-        period, unit_kind, area, evaluated_version IS version,
-        (evaluated_version IS version AND outcome IS 'not_applicable')
-        """
-
-    static func read(root: String, _ db: Database) throws -> SubmissionCount? {
-        try fetch(
-            db.cachedStatement(sql: "SELECT \(columns) FROM report_submission WHERE root = ?"), arguments: [root])
-    }
-
-    /// The count a statement selecting or returning ``columns`` gives, if any row.
-    static func fetch(_ statement: Statement, arguments: StatementArguments) throws -> SubmissionCount? {
-        // By position: a name lookup lowercases the name on every call, and this runs for every event.
-        // Decoded as optionals: GRDB stops the process on a NULL read as a non-optional.
-        guard let row = try Row.fetchOne(statement, arguments: arguments) else { return nil }
-        guard let period = row[0] as String?, let unitKind = row[1] as String?, let area = row[2] as String? else {
-            throw WireError(.internalError, "report_submission row without period, unit kind or area")
-        }
-        return SubmissionCount(
-            period: period, unitKind: unitKind, area: area, evaluated: row[3] as Bool? ?? false,
-            notApplicable: row[4] as Bool? ?? false)
-    }
-
-    static func move(from before: SubmissionCount?, to after: SubmissionCount?, _ db: Database) throws {
-        guard before != after else { return }
-        if let before, let after, before.period == after.period, before.unitKind == after.unitKind,
-            before.area == after.area
-        {
-            try after.add(
-                received: 0, evaluated: (after.evaluated ? 1 : 0) - (before.evaluated ? 1 : 0),
-                notApplicable: (after.notApplicable ? 1 : 0) - (before.notApplicable ? 1 : 0), db)
-            return
-        }
-        if let before {
-            try before.add(
-                received: -1, evaluated: before.evaluated ? -1 : 0, notApplicable: before.notApplicable ? -1 : 0, db)
-        }
-        if let after {
-            try after.add(
-                received: 1, evaluated: after.evaluated ? 1 : 0, notApplicable: after.notApplicable ? 1 : 0, db)
-        }
-    }
-
-    private func add(received: Int, evaluated: Int, notApplicable: Int, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO report_count (period, unit_kind, area, received, evaluated, not_applicable)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (period, unit_kind, area) DO UPDATE SET
-                    received = received + excluded.received, evaluated = evaluated + excluded.evaluated,
-                    not_applicable = not_applicable + excluded.not_applicable
-                """
-        ).execute(arguments: [period, unitKind, area, received, evaluated, notApplicable])
     }
 }

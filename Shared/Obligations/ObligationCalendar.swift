@@ -95,7 +95,8 @@ public struct Obligation: Codable, Sendable, Equatable {
         }
     }
 
-    func isMet(by facts: SubmissionFacts, period submitted: Period) -> Bool {
+    /// Whether a submission with these facts, for the period `submitted`, meets this obligation.
+    public func isMet(by facts: SubmissionFacts, period submitted: Period) -> Bool {
         facts.kind == kind && unitKinds.contains(facts.unitKind) && submitted == period(in: submitted.year)
             && (event.map { $0 == facts.event } ?? true)
     }

@@ -130,4 +130,40 @@ struct SubmissionCountTests {
                     previousJudged: 2, previousModelUnits: 0),
             ])
     }
+
+    @Test("a store counted before the triggers keeps counting right after the migration that adds them")
+    func triggersTakeOverCounts() throws {
+        let database = try DatabaseQueue()
+        try ReportStore.migrator.migrate(database, upTo: "reporting.v6-catch-up")
+        // The state the earlier version left: one submission received, its count beside it.
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
+                    VALUES ('intake-1/s0-v1', 'U0', 'commune', 'TQ-NH', 'self_assessment', '2025', 1);
+                    INSERT INTO report_count (period, unit_kind, area, received, evaluated, not_applicable)
+                    VALUES ('2025', 'commune', 'TQ-NH', 1, 0, 0);
+                    """)
+        }
+        try ReportStore.migrator.migrate(database)
+        let facts = Self.facts(root: 0, version: 1, unit: 0)
+        let second = Self.facts(root: 4, version: 1, unit: 0)
+        try database.write { db in
+            for (index, (type, body)) in [
+                (EventType.submissionEvaluated, Self.evaluation(facts, applicable: false, set: 1)),
+                (.submissionReceived, second.jsonBytes),
+            ].enumerated() {
+                try ReportStore().apply(
+                    Event(producer: "p", sequence: UInt64(index + 1), type: type, body: body), in: db)
+            }
+        }
+        let counts = try database.read {
+            try Row.fetchAll(
+                $0, sql: "SELECT period, received, evaluated, not_applicable FROM report_count ORDER BY period")
+        }
+        #expect(
+            counts.map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int)" } == [
+                "2025 1 1 1", "2025-H1 1 0 0",
+            ])
+    }
 }
