@@ -182,17 +182,31 @@ struct ReportStore: EventApplier {
     }
 
     func apply(_ event: Event, in db: Database) throws {
+        try apply(event, prepared: try prepare(event), in: db)
+    }
+
+    /// The facts of a `submission.received`, the outline of a `submission.evaluated` (decoded on the
+    /// subscriber's other threads); nothing for other events.
+    func prepare(_ event: Event) throws -> (any Sendable)? {
         switch event.type {
         case .submissionReceived:
-            let facts: SubmissionFacts
-            do { facts = try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
+            do { return try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
                 throw WireError(.badRequest, "submission.received \(event.sequence) of \(event.producer): \(error)")
             }
+        case .submissionEvaluated:
+            return try EvaluationOutline(body: event.body)
+        default:
+            return nil
+        }
+    }
+
+    func apply(_ event: Event, prepared: (any Sendable)?, in db: Database) throws {
+        switch prepared {
+        case let facts as SubmissionFacts:
             try receive(facts, db)
             try recordObligations(facts, db)
             try recordIndicators(facts, db)
-        case .submissionEvaluated:
-            let evaluation = try EvaluationOutline(body: event.body)
+        case let evaluation as EvaluationOutline:
             try applyEvaluation(evaluation, body: event.body, db)
         default:
             break

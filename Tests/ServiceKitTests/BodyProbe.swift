@@ -37,8 +37,9 @@ final class BodyProbe: Sendable {
 
     /// A body that runs a ``Reactor`` until its stop signal is raised, the way services run theirs.
     ///
-    /// The reactor fails after `limit`, so a stop that never comes fails the test instead of hanging it.
-    func reactorBody(limit: Duration = .seconds(5)) -> @Sendable (StopSignal) throws -> Void {
+    /// The reactor fails after `limit`, so a stop that never comes fails the test instead of hanging it
+    /// (generous: the whole suite runs in parallel, browsers included, and can hold a thread up for seconds).
+    func reactorBody(limit: Duration = .seconds(60)) -> @Sendable (StopSignal) throws -> Void {
         { stop in
             self.start(stop)
             let reactor = Reactor(stop: stop, tick: .milliseconds(5))
@@ -74,7 +75,7 @@ struct BodyFailure: Error, Equatable {
 
 /// Checks `condition` every 2 ms until it holds or `timeout` has passed, and returns its last answer.
 @discardableResult
-func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+func eventually(within timeout: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while !condition() {
