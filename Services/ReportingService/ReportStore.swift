@@ -353,11 +353,17 @@ struct ReportStore: EventApplier {
     static func obligations(
         year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: Database
     ) throws -> [ObligationRow] {
+        obligations(
+            try obligationStatuses(year: year, calendar: calendar, registry: registry, db), registry: registry)
+    }
+
+    /// `statuses` counted per obligation (in the calendar's order), area and unit kind.
+    static func obligations(_ statuses: [UnitObligationStatus], registry: UnitRegistry) -> [ObligationRow] {
         var rows: [ObligationRow] = []
         var index: [String: Int] = [:]
         var counts: [(expected: Int, onTime: Int, late: Int)] = []
         var keys: [(obligation: String, name: String, due: String, kind: UnitKind, area: String)] = []
-        for status in try obligationStatuses(year: year, calendar: calendar, registry: registry, db) {
+        for status in statuses {
             let key = "\(status.obligation)|\(status.area)|\(status.unitKind.rawValue)"
             let position: Int
             if let known = index[key] {
@@ -468,20 +474,10 @@ struct ReportStore: EventApplier {
         }
     }
 
-    /// The last sequence applied per producer, as the checkpoints in the store say.
-    static func positions(_ db: Database) throws -> [String: UInt64] {
-        var positions: [String: UInt64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint") {
-            guard let producer = row[0] as String?, let sequence = row[1] as Int64? else { continue }
-            positions[producer] = UInt64(max(0, sequence))
-        }
-        return positions
-    }
-
     /// The counts of one period by unit kind and area.
     static func report(
         period: String, registry: UnitRegistry?, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
-        positions: [String: UInt64], _ db: Database
+        positions: [String: UInt64], statuses: [UnitObligationStatus]? = nil, _ db: Database
     ) throws -> Report {
         let rows = try Row.fetchAll(
             db,
@@ -528,6 +524,7 @@ struct ReportStore: EventApplier {
             },
             obligations: try {
                 guard let calendar, let registry, let parsed = Period(period), parsed.half == nil else { return nil }
+                if let statuses { return obligations(statuses, registry: registry) }
                 return try obligations(year: parsed.year, calendar: calendar, registry: registry, db)
             }(),
             targets: try {

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 import Hummingbird
@@ -87,12 +88,12 @@ struct ReportingHTTP: Sendable {
         try await database.read { [registry, calendar, targets] db in
             try ReportStore.report(
                 period: "\(period)", registry: registry, calendar: calendar, targets: targets,
-                positions: try ReportStore.positions(db), db)
+                positions: try EventSubscriber.appliedPositions(in: db), db)
         }
     }
 
     func positions() async throws -> [String: UInt64] {
-        try await database.read { try ReportStore.positions($0) }
+        try await database.read { try EventSubscriber.appliedPositions(in: $0) }
     }
 
     func units(of area: String, year: Int) async throws -> [UnitStanding] {
@@ -134,7 +135,7 @@ struct ReportingHTTP: Sendable {
             (
                 try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(received), 0) FROM report_count") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_result") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriber_quarantine") ?? 0
+                try EventSubscriber.quarantinedCount(in: db)
             )
         }
         text.gauge(
@@ -153,8 +154,19 @@ struct ReportingHTTP: Sendable {
         let year =
             try request.uri.queryParameters["year"].map { _ in try self.year(request) }
             ?? Day.today()?.year ?? 2025
-        let report = try await report(Period(year: year))
-        let missing = try await obligationStatuses(year: year).filter { $0.status == .missing }
+        // One snapshot, and who owed what worked out once for the report and the list of who is missing.
+        let (report, missing) = try await database.read { [registry, calendar, targets] db in
+            let statuses =
+                try registry.flatMap { registry in
+                    try calendar.map {
+                        try ReportStore.obligationStatuses(year: year, calendar: $0, registry: registry, db)
+                    }
+                } ?? []
+            let report = try ReportStore.report(
+                period: "\(year)", registry: registry, calendar: calendar, targets: targets,
+                positions: try EventSubscriber.appliedPositions(in: db), statuses: statuses, db)
+            return (report, statuses.filter { $0.status == .missing })
+        }
         return html(
             Dashboard.page(
                 report: report, missing: missing, today: Day.today(),

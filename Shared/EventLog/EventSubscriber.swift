@@ -109,6 +109,22 @@ public final class EventSubscriber {
         }
     }
 
+    /// The last sequence applied per producer, as a subscriber's store records it (for a service's
+    /// queries, /health and /metrics, read on any connection).
+    public static func appliedPositions(in db: Database) throws -> [String: UInt64] {
+        var positions: [String: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint") {
+            guard let producer = row[0] as String?, let sequence = row[1] as Int64? else { continue }
+            positions[producer] = UInt64(max(0, sequence))
+        }
+        return positions
+    }
+
+    /// How many events the store has set aside as unusable.
+    public static func quarantinedCount(in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriber_quarantine") ?? 0
+    }
+
     /// Loads checkpoints and announced sources, connects to them and to `sources`.
     public init(
         context: Context, database: any DatabaseWriter, sources: [Source], applier: any EventApplier, logger: Logger

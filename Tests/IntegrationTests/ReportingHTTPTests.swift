@@ -45,7 +45,14 @@ struct ReportingHTTPTests {
         let zeromq = try report("2025")
         let metrics = String(decoding: try await httpGet("\(base)/metrics").body, as: UTF8.self)
         let received = zeromq.rows.reduce(0) { $0 + $1.received }
-        #expect(metrics.contains("# TYPE antq_reporting_submissions gauge"))
+        // Submissions of every period the samples name, each with its corrections once.
+        let everyPeriod = try Set(samples.map(\.period)).reduce(0) { sum, period in
+            sum + (try report(period)).rows.reduce(0) { $0 + $1.received }
+        }
+        #expect(everyPeriod == Set(samples.map { $0.replaces == nil ? $0.submissionID : "" }).subtracting([""]).count)
+        #expect(
+            metrics.contains("# TYPE antq_reporting_submissions gauge\nantq_reporting_submissions \(everyPeriod)\n"))
+        #expect(metrics.contains("antq_subscriber_quarantined{service=\"reporting\"} 0\n"))
         #expect(
             metrics.contains(
                 "antq_subscriber_applied_sequence{producer=\"\(worker.name)\",service=\"reporting\"} \(evaluations)"))
