@@ -53,7 +53,7 @@ let package = Package(
             name: "Obligations", dependencies: ["Models"], path: "Shared/Obligations", swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
-            dependencies: ["ZeroMQ", "Models", "Store", "ServiceKit", grdb, logging],
+            dependencies: ["ZeroMQ", "Models", "Store", "SQLStore", "ServiceKit", grdb, logging],
             path: "Shared/EventLog",
             swiftSettings: swiftSettings
         ),
@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "SQLStore",
             dependencies: [
-                grdb, logging, .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Store", grdb, .product(name: "GRDBSQLite", package: "GRDB.swift"), logging,
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Shared/SQLStore",
@@ -105,8 +106,8 @@ let package = Package(
         .target(
             name: "ReportingService",
             dependencies: [
-                "ZeroMQ", "Models", "Obligations", "Store", "EventLog", "ServiceKit", "ServiceHTTP", "ReportDocuments",
-                grdb, logging, lifecycle, hummingbird,
+                "ZeroMQ", "Models", "Obligations", "Store", "SQLStore", "EventLog", "ServiceKit", "ServiceHTTP",
+                "ReportDocuments", grdb, logging, lifecycle, hummingbird,
             ],
             path: "Services/ReportingService",
             swiftSettings: swiftSettings
@@ -114,7 +115,8 @@ let package = Package(
         .target(
             name: "NotificationService",
             dependencies: [
-                "ZeroMQ", "Models", "Obligations", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle,
+                "ZeroMQ", "Models", "Obligations", "Store", "SQLStore", "EventLog", "ServiceKit", grdb, logging,
+                lifecycle,
             ],
             path: "Services/NotificationService",
             swiftSettings: swiftSettings
@@ -177,15 +179,19 @@ let package = Package(
             path: "Tests/NotificationServiceTests",
             swiftSettings: swiftSettings
         ),
+        // The engines a store test runs on, and fresh PostgreSQL databases for them.
+        .target(
+            name: "StoreEngines", dependencies: ["SQLStore", logging], path: "Tests/StoreEngines",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ReportingServiceTests",
-            dependencies: ["ReportingService", "Models", grdb],
+            dependencies: ["ReportingService", "SQLStore", "StoreEngines", "Models", grdb],
             path: "Tests/ReportingServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SQLStoreTests",
-            dependencies: ["SQLStore", grdb, logging],
+            dependencies: ["SQLStore", "StoreEngines", grdb, logging],
             path: "Tests/SQLStoreTests",
             swiftSettings: swiftSettings
         ),
@@ -209,7 +215,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "Store", "ZeroMQ", "Models", grdb, logging],
+            dependencies: ["EventLog", "SQLStore", "Store", "ZeroMQ", "Models", grdb, logging],
             path: "Tests/EventLogTests",
             swiftSettings: swiftSettings
         ),
@@ -238,7 +244,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AntqCLI", "Client", "Criteria", "Models", "ZeroMQ"],
+            dependencies: ["AntqCLI", "Client", "Criteria", "Models", "StoreEngines", "ZeroMQ"],
             path: "Tests/IntegrationTests",
             swiftSettings: swiftSettings
         ),

@@ -35,6 +35,8 @@ struct BenchReportingCommand: ParsableCommand {
     @Option(help: "Use the stores of an earlier run kept with --keep (its directory) instead of sending again.")
     var reuse: String?
     @Flag(help: "Keep the data directories (reuse them with --reuse).") var keep = false
+    @Option(help: "Reporting's store: a postgres:// URL of an empty database (default: SQLite in its data directory).")
+    var store: String?
 
     func validate() throws {
         guard submissions > 0, workers > 0, clients > 0, window > 0, queries > 0 else {
@@ -82,7 +84,8 @@ struct BenchReportingCommand: ParsableCommand {
         let reportingDirectory = root.appendingPathComponent("reporting")
         try? FileManager.default.removeItem(at: reportingDirectory)
         let catchUpStart = clock.now
-        let reporting = try cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
+        let reporting = try cluster.startSubscriber(
+            "antq-reporting", name: "reporting", following: [intake], extra: store.map { ["--store", $0] } ?? [])
         let http = reporting.endpoints["http"] ?? ""
         var last: (positions: [String: UInt64], at: ContinuousClock.Instant) = ([:], clock.now)
         while true {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Models
+import SQLStore
 
 /// Where notices go besides the inbox (`--channels FILE`): each channel gets its own delivery row
 /// per notice, stored with the notice, and its own worker that sends, retries and gives up.
@@ -152,19 +153,17 @@ struct NoticeBook: Sendable {
 
     /// Stores `notice`; returns whether it is new.
     @discardableResult
-    func store(_ notice: Notice, _ db: Database) throws -> Bool {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO NOTHING
-                """
-        ).execute(arguments: [notice.key, notice.unit, notice.title, notice.body, notice.createdAt])
-        guard db.changesCount > 0 else { return false }
+    func store(_ notice: Notice, _ db: any SQLExecutor) throws -> Bool {
+        let stored = try db.fetchAll(
+            """
+            INSERT INTO notice (key, unit, title, body, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (key) DO NOTHING RETURNING key
+            """, [notice.key, notice.unit, notice.title, notice.body, notice.createdAt])
+        guard !stored.isEmpty else { return false }
         for channel in channels where channel.carries(notice.unit) {
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO delivery (notice_key, channel, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-            ).execute(arguments: [notice.key, channel.id, Date().timeIntervalSince1970])
+            try db.execute(
+                "INSERT INTO delivery (notice_key, channel, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [notice.key, channel.id, Date().timeIntervalSince1970])
         }
         return true
     }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Models
 import Obligations
+import SQLStore
 
 /// Notification's inbox: one result notice per evaluated submission version, in Vietnamese.
 /// The notice key makes a second `submission.evaluated` of the same version (another worker after
@@ -73,7 +74,7 @@ struct InboxStore: EventApplier {
         return migrator
     }
 
-    func apply(_ event: Event, in db: Database) throws {
+    func apply(_ event: Event, in db: any SQLExecutor) throws {
         let notice: Notice
         switch event.type {
         case .submissionReceived:
@@ -134,7 +135,7 @@ struct InboxStore: EventApplier {
     }
 
     /// Records the obligations a received submission meets, with today's date (the first one stands).
-    private func recordObligations(_ event: Event, _ db: Database) throws {
+    private func recordObligations(_ event: Event, _ db: any SQLExecutor) throws {
         guard let calendar else { return }
         let facts: SubmissionFacts
         do { facts = try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
@@ -144,12 +145,11 @@ struct InboxStore: EventApplier {
         guard !obligations.isEmpty, let year = Period(facts.period)?.year else { return }
         let today = clock.today().map(String.init(describing:)) ?? String(facts.acceptedAt.prefix(10))
         for obligation in obligations {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO obligation_met (unit, obligation, year, met_on, submission_key) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """
-            ).execute(arguments: [facts.unit, obligation.id, year, today, facts.key])
+            try db.execute(
+                """
+                INSERT INTO obligation_met (unit, obligation, year, met_on, submission_key) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, [facts.unit, obligation.id, year, today, facts.key])
         }
     }
 

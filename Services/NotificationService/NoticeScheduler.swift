@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Models
 import Obligations
+import SQLStore
 
 /// Turns the obligations calendar into notices: on each tick it processes every day from the last
 /// one processed to today, asks the ``ObligationSchedule`` what is due given what was met, renders
@@ -38,7 +39,7 @@ struct NoticeScheduler {
                         Notice(
                             key: notice.key, unit: notice.recipient, title: title, body: body,
                             createdAt: "\(notice.day)"),
-                        db)
+                        SQLiteExecutor(db))
                     if isNew { stored += 1 }
                 }
                 guard let next = day.adding(days: 1) else { break }

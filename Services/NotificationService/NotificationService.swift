@@ -67,7 +67,8 @@ public enum NotificationService {
         let subscriber = SubscriberService.make(
             name: "notification", configuration: configuration.subscriber, context: context, logger: logger,
             migrator: { InboxStore.migrator }, applier: store,
-            makeTimers: { database in
+            makeTimers: { store in
+                let database = store.pool
                 opened.set(database)
                 // A failed tick (a busy or full disk) is logged; the next one catches the days up.
                 return [
@@ -82,8 +83,9 @@ public enum NotificationService {
                     )
                 ]
             }
-        ) { database in
-            { request, _ in
+        ) { store in
+            let database = store.pool
+            return { request, _ in
                 switch request.type {
                 case .inbox:
                     let query = try JSONCoding.decode(InboxRequest.self, from: request.body)

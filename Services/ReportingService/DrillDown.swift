@@ -1,6 +1,6 @@
-import GRDB
 import Models
 import Obligations
+import SQLStore
 
 /// Whether one unit met one obligation of the calendar: on time, late, or not at all.
 public struct UnitObligationStatus: Codable, Sendable, Equatable {
@@ -70,7 +70,7 @@ public struct UnitStanding: Codable, Sendable, Equatable {
 extension ReportStore {
     /// Every unit of `area` that reports (as the registry stood in `year`), with its standing.
     static func units(
-        of area: String, year: Int, registry: UnitRegistry, calendar: ObligationCalendar?, _ db: Database
+        of area: String, year: Int, registry: UnitRegistry, calendar: ObligationCalendar?, _ db: any SQLExecutor
     ) throws -> [UnitStanding] {
         let window = Period(year: year).window(for: .commune)
         let ids = registry.allUnits.filter { unit in
@@ -82,39 +82,37 @@ extension ReportStore {
 
     /// The standing of each unit in `ids` for `year`, in that order.
     static func standings(
-        _ ids: [String], year: Int, registry: UnitRegistry?, calendar: ObligationCalendar?, _ db: Database
+        _ ids: [String], year: Int, registry: UnitRegistry?, calendar: ObligationCalendar?, _ db: any SQLExecutor
     ) throws -> [UnitStanding] {
         guard !ids.isEmpty else { return [] }
         let wanted = Set(ids)
         var results: [String: [SetStanding]] = [:]
         var facts: [String: (kind: String, area: String)] = [:]
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT unit, unit_kind, area, criteria_set, judgement, outcome, level, points FROM report_result
-                WHERE year = ? AND unit IN (\(placeholders))
-                ORDER BY CASE judgement WHEN 'recognition' THEN 0 WHEN 'classification' THEN 1 ELSE 2 END, set_id
-                """, arguments: StatementArguments([year] + ids))
+        for row in try db.fetchAll(
+            """
+            SELECT unit, unit_kind, area, criteria_set, judgement, outcome, level, points FROM report_result
+            WHERE year = ? AND unit IN (\(placeholders))
+            ORDER BY CASE judgement WHEN 'recognition' THEN 0 WHEN 'classification' THEN 1 ELSE 2 END, set_id
+            """, [year.sqlValue] + ids.map(\.sqlValue))
         {
-            let unit: String = row["unit"]
+            guard let unit = row.string(0), let unitKind = row.string(1), let area = row.string(2) else { continue }
             results[unit, default: []].append(
                 SetStanding(
-                    criteriaSet: row["criteria_set"], judgement: row["judgement"], outcome: row["outcome"],
-                    level: row["level"], points: row["points"]))
-            facts[unit] = (row["unit_kind"], row["area"])
+                    criteriaSet: row.string(3) ?? "", judgement: row.string(4) ?? "", outcome: row.string(5) ?? "",
+                    level: row.string(6), points: row.int(7)))
+            facts[unit] = (unitKind, area)
         }
         var submissions: [String: Int] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT unit, unit_kind, area, COUNT(*) AS submissions FROM report_submission
-                WHERE period IN (?, ?, ?) AND unit IN (\(placeholders)) GROUP BY unit
-                """, arguments: StatementArguments(["\(year)", "\(year)-H1", "\(year)-H2"] + ids))
+        for row in try db.fetchAll(
+            """
+            SELECT unit, MIN(unit_kind), MIN(area), COUNT(*) FROM report_submission
+            WHERE period IN (?, ?, ?) AND unit IN (\(placeholders)) GROUP BY unit
+            """, ["\(year)", "\(year)-H1", "\(year)-H2"].map(\.sqlValue) + ids.map(\.sqlValue))
         {
-            let unit: String = row["unit"]
-            submissions[unit] = row["submissions"]
-            if facts[unit] == nil { facts[unit] = (row["unit_kind"], row["area"]) }
+            guard let unit = row.string(0), let unitKind = row.string(1), let area = row.string(2) else { continue }
+            submissions[unit] = row.int(3)
+            if facts[unit] == nil { facts[unit] = (unitKind, area) }
         }
         var owed: [String: [UnitObligationStatus]] = [:]
         if let calendar, let registry {

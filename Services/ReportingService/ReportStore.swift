@@ -4,6 +4,7 @@ import GRDB
 import Logging
 import Models
 import Obligations
+import SQLStore
 
 /// Reporting's consolidated picture: one row per submission (all its versions together), and each
 /// unit's standing per year and criteria set (its current result); kept up to date from
@@ -181,7 +182,118 @@ struct ReportStore: EventApplier {
         return migrator
     }
 
-    func apply(_ event: Event, in db: Database) throws {
+    /// The same schema on PostgreSQL, as it stands after the SQLite migrations above (a central
+    /// store starts at this layout): text keys compare byte by byte, like SQLite's; `report_count`
+    /// is kept by a PL/pgSQL trigger doing what reporting.v7's triggers do.
+    static let postgresMigrations =
+        EventSubscriber.postgresMigrations + [
+            SQLMigration(
+                "reporting.postgres.v1",
+                [
+                    """
+                    CREATE TABLE report_submission (
+                        root TEXT COLLATE "C" PRIMARY KEY,
+                        unit TEXT COLLATE "C" NOT NULL,
+                        unit_kind TEXT COLLATE "C" NOT NULL,
+                        area TEXT COLLATE "C" NOT NULL,
+                        kind TEXT COLLATE "C" NOT NULL,
+                        period TEXT COLLATE "C" NOT NULL,
+                        version BIGINT NOT NULL,
+                        outcome TEXT COLLATE "C",
+                        evaluated_version BIGINT
+                    )
+                    """,
+                    "CREATE INDEX report_submission_unit ON report_submission (unit, period)",
+                    """
+                    CREATE TABLE report_result (
+                        unit TEXT COLLATE "C" NOT NULL,
+                        year BIGINT NOT NULL,
+                        set_id TEXT COLLATE "C" NOT NULL,
+                        criteria_set TEXT COLLATE "C" NOT NULL,
+                        set_order TEXT COLLATE "C" NOT NULL,
+                        revision BIGINT NOT NULL,
+                        judgement TEXT COLLATE "C" NOT NULL,
+                        unit_kind TEXT COLLATE "C" NOT NULL,
+                        area TEXT COLLATE "C" NOT NULL,
+                        root TEXT COLLATE "C" NOT NULL,
+                        version BIGINT NOT NULL,
+                        outcome TEXT COLLATE "C" NOT NULL,
+                        level TEXT COLLATE "C",
+                        points BIGINT,
+                        result BYTEA NOT NULL,
+                        PRIMARY KEY (unit, year, set_id)
+                    )
+                    """,
+                    "CREATE INDEX report_result_year ON report_result (year, unit_kind, area)",
+                    """
+                    CREATE TABLE report_obligation (
+                        unit TEXT COLLATE "C" NOT NULL,
+                        obligation TEXT COLLATE "C" NOT NULL,
+                        year BIGINT NOT NULL,
+                        met_on TEXT COLLATE "C" NOT NULL,
+                        PRIMARY KEY (unit, obligation, year)
+                    )
+                    """,
+                    """
+                    CREATE TABLE report_indicator_source (
+                        unit TEXT COLLATE "C" NOT NULL,
+                        period TEXT COLLATE "C" NOT NULL,
+                        kind TEXT COLLATE "C" NOT NULL,
+                        unit_kind TEXT COLLATE "C" NOT NULL,
+                        area TEXT COLLATE "C" NOT NULL,
+                        accepted_at TEXT COLLATE "C" NOT NULL,
+                        key TEXT COLLATE "C" NOT NULL,
+                        indicator_values TEXT NOT NULL DEFAULT '{}',
+                        PRIMARY KEY (unit, period, kind)
+                    )
+                    """,
+                    "CREATE INDEX report_indicator_source_period ON report_indicator_source (period, kind)",
+                    """
+                    CREATE TABLE report_count (
+                        period TEXT COLLATE "C" NOT NULL,
+                        unit_kind TEXT COLLATE "C" NOT NULL,
+                        area TEXT COLLATE "C" NOT NULL,
+                        received BIGINT NOT NULL,
+                        evaluated BIGINT NOT NULL,
+                        not_applicable BIGINT NOT NULL,
+                        PRIMARY KEY (period, unit_kind, area)
+                    )
+                    """,
+                    """
+                    CREATE FUNCTION report_count_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                            INSERT INTO report_count AS c (period, unit_kind, area, received, evaluated, not_applicable)
+                            VALUES (OLD.period, OLD.unit_kind, OLD.area, -1,
+                                    -(CASE WHEN OLD.evaluated_version IS NOT DISTINCT FROM OLD.version THEN 1 ELSE 0 END),
+                                    -(CASE WHEN OLD.evaluated_version IS NOT DISTINCT FROM OLD.version
+                                            AND OLD.outcome IS NOT DISTINCT FROM 'not_applicable' THEN 1 ELSE 0 END))
+                            ON CONFLICT (period, unit_kind, area) DO UPDATE SET
+                                received = c.received + excluded.received, evaluated = c.evaluated + excluded.evaluated,
+                                not_applicable = c.not_applicable + excluded.not_applicable;
+                        END IF;
+                        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                            INSERT INTO report_count AS c (period, unit_kind, area, received, evaluated, not_applicable)
+                            VALUES (NEW.period, NEW.unit_kind, NEW.area, 1,
+                                    CASE WHEN NEW.evaluated_version IS NOT DISTINCT FROM NEW.version THEN 1 ELSE 0 END,
+                                    CASE WHEN NEW.evaluated_version IS NOT DISTINCT FROM NEW.version
+                                          AND NEW.outcome IS NOT DISTINCT FROM 'not_applicable' THEN 1 ELSE 0 END)
+                            ON CONFLICT (period, unit_kind, area) DO UPDATE SET
+                                received = c.received + excluded.received, evaluated = c.evaluated + excluded.evaluated,
+                                not_applicable = c.not_applicable + excluded.not_applicable;
+                        END IF;
+                        RETURN NULL;
+                    END
+                    $$
+                    """,
+                    """
+                    CREATE TRIGGER report_count_follow AFTER INSERT OR UPDATE OR DELETE ON report_submission
+                    FOR EACH ROW EXECUTE FUNCTION report_count_follow()
+                    """,
+                ])
+        ]
+
+    func apply(_ event: Event, in db: any SQLExecutor) throws {
         try apply(event, prepared: try prepare(event), in: db)
     }
 
@@ -200,7 +312,7 @@ struct ReportStore: EventApplier {
         }
     }
 
-    func apply(_ event: Event, prepared: (any Sendable)?, in db: Database) throws {
+    func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws {
         switch prepared {
         case let facts as SubmissionFacts:
             try receive(facts, db)
@@ -215,123 +327,120 @@ struct ReportStore: EventApplier {
 
     /// A result: the submission version is evaluated (unless a later version is known); under a set,
     /// the unit's standing may change.
-    private func applyEvaluation(_ evaluation: EvaluationOutline, body: [UInt8], _ db: Database) throws {
+    private func applyEvaluation(_ evaluation: EvaluationOutline, body: [UInt8], _ db: any SQLExecutor) throws {
         let facts = evaluation.submission
         let judged = evaluation.criteriaSet != nil && evaluation.judgement != nil
         // Evaluated in its latest version, "not applicable" or judged by a set (NULL): one statement,
         // which changes nothing when a later version is already known (report_count follows by trigger).
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO report_submission
-                    (root, unit, unit_kind, area, kind, period, version, evaluated_version, outcome)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (root) DO UPDATE SET
-                    version = excluded.version, evaluated_version = excluded.version, outcome = excluded.outcome
-                WHERE excluded.version >= report_submission.version
-                """
-        ).execute(arguments: [
-            facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
-            facts.version, facts.version, judged ? nil : evaluation.outcome.rawValue,
-        ])
+        try db.execute(
+            """
+            INSERT INTO report_submission
+                (root, unit, unit_kind, area, kind, period, version, evaluated_version, outcome)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (root) DO UPDATE SET
+                version = excluded.version, evaluated_version = excluded.version, outcome = excluded.outcome
+            WHERE excluded.version >= report_submission.version
+            """,
+            [
+                facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
+                facts.version, facts.version, judged ? nil : evaluation.outcome.rawValue,
+            ])
         guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
             let year = Period(facts.period)?.year
         else { return }
         let (setID, setVersion) = Self.split(reference)
         // A late result of an older set version, or one that saw fewer submissions, does not replace
         // a newer one; the first result of a (set version, revision) stands.
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO report_result
-                    (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
-                     version, outcome, level, points, result)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (unit, year, set_id) DO UPDATE SET
-                    criteria_set = excluded.criteria_set, set_order = excluded.set_order,
-                    revision = excluded.revision, root = excluded.root, version = excluded.version,
-                    outcome = excluded.outcome, level = excluded.level, points = excluded.points,
-                    result = excluded.result
-                WHERE excluded.set_order > report_result.set_order
-                   OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
-                """
-        ).execute(arguments: [
-            facts.unit, year, setID, reference, Self.sortable(setVersion), evaluation.revision ?? 0,
-            judgement.rawValue, facts.unitKind.rawValue, facts.area, facts.root, facts.version,
-            evaluation.outcome.rawValue, evaluation.level, evaluation.points, Data(body),
-        ])
+        try db.execute(
+            """
+            INSERT INTO report_result
+                (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
+                 version, outcome, level, points, result)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (unit, year, set_id) DO UPDATE SET
+                criteria_set = excluded.criteria_set, set_order = excluded.set_order,
+                revision = excluded.revision, root = excluded.root, version = excluded.version,
+                outcome = excluded.outcome, level = excluded.level, points = excluded.points,
+                result = excluded.result
+            WHERE excluded.set_order > report_result.set_order
+               OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
+            """,
+            [
+                facts.unit, year, setID, reference, Self.sortable(setVersion), evaluation.revision ?? 0,
+                judgement.rawValue, facts.unitKind.rawValue, facts.area, facts.root, facts.version,
+                evaluation.outcome.rawValue, evaluation.level, evaluation.points, body,
+            ])
     }
 
     /// Records a received version (a later one than known replaces it; report_count follows by trigger).
-    private func receive(_ facts: SubmissionFacts, _ db: Database) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (root) DO UPDATE SET version = excluded.version
-                WHERE excluded.version > report_submission.version
-                """
-        ).execute(arguments: [
-            facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
-            facts.version,
-        ])
+    private func receive(_ facts: SubmissionFacts, _ db: any SQLExecutor) throws {
+        try db.execute(
+            """
+            INSERT INTO report_submission (root, unit, unit_kind, area, kind, period, version)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (root) DO UPDATE SET version = excluded.version
+            WHERE excluded.version > report_submission.version
+            """,
+            [
+                facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
+                facts.version,
+            ])
     }
 
     /// Records the obligations `facts` meets, on the day intake accepted it (the first one stands).
-    private func recordObligations(_ facts: SubmissionFacts, _ db: Database) throws {
+    private func recordObligations(_ facts: SubmissionFacts, _ db: any SQLExecutor) throws {
         guard let candidates = obligationsByKind[facts.kind], let period = Period(facts.period) else { return }
         let year = period.year
         let obligations = candidates.filter { $0.isMet(by: facts, period: period) }
         guard !obligations.isEmpty else { return }
         guard let day = Day.inVietnam(utcTimestamp: facts.acceptedAt) else { return }
         for obligation in obligations {
-            try db.cachedStatement(
-                sql:
-                    "INSERT INTO report_obligation (unit, obligation, year, met_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-            ).execute(arguments: [facts.unit, obligation.id, year, "\(day)"])
+            try db.execute(
+                "INSERT INTO report_obligation (unit, obligation, year, met_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [facts.unit, obligation.id, year, "\(day)"])
         }
     }
 
     /// Keeps `facts`' indicators when it is the unit's latest report of its kind and period (by the
     /// time intake accepted it, then its key): one statement, whatever order reports arrive in.
-    private func recordIndicators(_ facts: SubmissionFacts, _ db: Database) throws {
+    private func recordIndicators(_ facts: SubmissionFacts, _ db: any SQLExecutor) throws {
         guard let indicators = facts.indicators else { return }
         var values = JSONWriter()
         values.beginObject()
         for (field, value) in indicators.sorted(by: { $0.key < $1.key }) { values.field(field, value) }
         values.endObject()
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO report_indicator_source
-                    (unit, period, kind, unit_kind, area, accepted_at, key, indicator_values)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (unit, period, kind) DO UPDATE SET
-                    unit_kind = excluded.unit_kind, area = excluded.area, accepted_at = excluded.accepted_at,
-                    key = excluded.key, indicator_values = excluded.indicator_values
-                WHERE (excluded.accepted_at, excluded.key)
-                    > (report_indicator_source.accepted_at, report_indicator_source.key)
-                """
-        ).execute(arguments: [
-            facts.unit, facts.period, facts.kind.rawValue, facts.unitKind.rawValue, facts.area, facts.acceptedAt,
-            facts.key, String(decoding: values.bytes, as: UTF8.self),
-        ])
+        try db.execute(
+            """
+            INSERT INTO report_indicator_source
+                (unit, period, kind, unit_kind, area, accepted_at, key, indicator_values)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (unit, period, kind) DO UPDATE SET
+                unit_kind = excluded.unit_kind, area = excluded.area, accepted_at = excluded.accepted_at,
+                key = excluded.key, indicator_values = excluded.indicator_values
+            WHERE (excluded.accepted_at, excluded.key)
+                > (report_indicator_source.accepted_at, report_indicator_source.key)
+            """,
+            [
+                facts.unit, facts.period, facts.kind.rawValue, facts.unitKind.rawValue, facts.area,
+                facts.acceptedAt, facts.key, String(decoding: values.bytes, as: UTF8.self),
+            ])
     }
 
     /// The indicators of `period`'s reports (six-monthly for a half year, yearly for a year), summed
     /// by area and unit kind.
-    static func indicators(period: Period, registry: UnitRegistry?, _ db: Database) throws -> [IndicatorRow] {
+    static func indicators(period: Period, registry: UnitRegistry?, _ db: any SQLExecutor) throws -> [IndicatorRow] {
         let kind: SubmissionKind = period.half == nil ? .yearlyReport : .sixMonthlyReport
         var rows: [String: (reports: Int, values: [String: Int])] = [:]
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT area, unit_kind, indicator_values FROM report_indicator_source WHERE period = ? AND kind = ?
-                """, arguments: ["\(period)", kind.rawValue])
+        for row in try db.fetchAll(
+            "SELECT area, unit_kind, indicator_values FROM report_indicator_source WHERE period = ? AND kind = ?",
+            ["\(period)", kind.rawValue])
         {
-            guard let area = row[0] as String?, let unitKind = row[1] as String? else { continue }
+            guard let area = row.string(0), let unitKind = row.string(1) else { continue }
             let key = "\(area)|\(unitKind)"
             var entry = rows[key] ?? (0, [:])
             entry.reports += 1
             // Written by recordIndicators; a value that does not read as counts adds nothing.
-            let object = (row[2] as String?).flatMap { try? JSONParser.parse(Array($0.utf8)).object } ?? [:]
+            let object = row.string(2).flatMap { try? JSONParser.parse(Array($0.utf8)).object } ?? [:]
             for (field, value) in object {
                 if let count = value.integer {
                     let (sum, overflow) = entry.values[field, default: 0].addingReportingOverflow(count)
@@ -351,7 +460,7 @@ struct ReportStore: EventApplier {
 
     /// For each obligation of `year`, by area and unit kind: units that owed it, on time, late, missing.
     static func obligations(
-        year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: Database
+        year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: any SQLExecutor
     ) throws -> [ObligationRow] {
         obligations(
             try obligationStatuses(year: year, calendar: calendar, registry: registry, db), registry: registry)
@@ -403,14 +512,13 @@ struct ReportStore: EventApplier {
     /// Every unit that owed an obligation of `year` (as the registry stood on its due day): whether it
     /// met it on time, late, or not at all, in the calendar's order.
     static func obligationStatuses(
-        year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: Database
+        year: Int, calendar: ObligationCalendar, registry: UnitRegistry, _ db: any SQLExecutor
     ) throws -> [UnitObligationStatus] {
         guard calendar.covers(year) else { return [] }
         var met: [String: String] = [:]
-        for row in try Row.fetchAll(
-            db, sql: "SELECT unit, obligation, met_on FROM report_obligation WHERE year = ?", arguments: [year])
-        {
-            met["\(row["unit"] as String)|\(row["obligation"] as String)"] = row["met_on"]
+        for row in try db.fetchAll("SELECT unit, obligation, met_on FROM report_obligation WHERE year = ?", [year]) {
+            guard let unit = row.string(0), let obligation = row.string(1) else { continue }
+            met["\(unit)|\(obligation)"] = row.string(2)
         }
         let schedule = ObligationSchedule(calendar: calendar, registry: registry)
         var statuses: [UnitObligationStatus] = []
@@ -450,21 +558,21 @@ struct ReportStore: EventApplier {
     }
 
     /// The current result of every set that judged `unit` in the year of `period`, as stored event bodies.
-    static func results(unit: String, period: String, _ db: Database) throws -> [[UInt8]] {
+    static func results(unit: String, period: String, _ db: any SQLExecutor) throws -> [[UInt8]] {
         guard let year = Period(period)?.year else { return [] }
-        return try Data.fetchAll(
-            db,
-            sql: """
-                SELECT result FROM report_result WHERE unit = ? AND year = ?
-                ORDER BY CASE judgement WHEN 'recognition' THEN 0 WHEN 'classification' THEN 1 ELSE 2 END, set_id
-                """,
-            arguments: [unit, year]
-        ).map { [UInt8]($0) }
+        return try db.fetchAll(
+            """
+            SELECT result FROM report_result WHERE unit = ? AND year = ?
+            ORDER BY CASE judgement WHEN 'recognition' THEN 0 WHEN 'classification' THEN 1 ELSE 2 END, set_id
+            """, [unit, year]
+        ).compactMap { $0.bytes(0) }
     }
 
     /// The current results of `unit` in the year of `period`, decoded; a stored result that no longer
     /// decodes (written by a worker of another version) is left out and logged, not a failed query.
-    static func evaluations(unit: String, period: String, logger: Logger, _ db: Database) throws -> [Evaluation] {
+    static func evaluations(
+        unit: String, period: String, logger: Logger, _ db: any SQLExecutor
+    ) throws -> [Evaluation] {
         try results(unit: unit, period: period, db).compactMap { body in
             do { return try Evaluation(body: body) } catch {
                 logger.warning(
@@ -477,33 +585,31 @@ struct ReportStore: EventApplier {
     /// The counts of one period by unit kind and area.
     static func report(
         period: String, registry: UnitRegistry?, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
-        positions: [String: UInt64], statuses: [UnitObligationStatus]? = nil, _ db: Database
+        positions: [String: UInt64], statuses: [UnitObligationStatus]? = nil, _ db: any SQLExecutor
     ) throws -> Report {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT unit_kind, area, received, evaluated, not_applicable FROM report_count
-                WHERE period = ? AND received > 0 ORDER BY area, unit_kind
-                """, arguments: [period])
+        let rows = try db.fetchAll(
+            """
+            SELECT unit_kind, area, received, evaluated, not_applicable FROM report_count
+            WHERE period = ? AND received > 0 ORDER BY area, unit_kind
+            """, [period])
         // Results are a unit's standing for a year: counted in the year's report, once per unit.
         var standing: [String: (passed: Int, failed: Int, modelUnits: Int, levels: [String: Int])] = [:]
         if let parsed = Period(period), parsed.half == nil {
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT unit_kind, area, judgement, outcome, level, COUNT(*) AS units FROM report_result
-                    WHERE year = ? GROUP BY unit_kind, area, judgement, outcome, level
-                    """, arguments: [parsed.year])
+            for row in try db.fetchAll(
+                """
+                SELECT unit_kind, area, judgement, outcome, level, COUNT(*) AS units FROM report_result
+                WHERE year = ? GROUP BY unit_kind, area, judgement, outcome, level
+                """, [parsed.year])
             {
-                let key = "\(row["unit_kind"] as String)|\(row["area"] as String)"
-                let units: Int = row["units"]
+                guard let unitKind = row.string(0), let area = row.string(1), let units = row.int(5) else { continue }
+                let key = "\(unitKind)|\(area)"
                 var entry = standing[key] ?? (0, 0, 0, [:])
-                switch (row["judgement"] as String, row["outcome"] as String) {
+                switch (row.string(2), row.string(3)) {
                 case ("recognition", "passed"): entry.passed += units
                 case ("recognition", "failed"): entry.failed += units
                 case ("model_unit", "passed"): entry.modelUnits += units
                 case ("classification", _):
-                    if let level = row["level"] as String? { entry.levels[level, default: 0] += units }
+                    if let level = row.string(4) { entry.levels[level, default: 0] += units }
                 default: break
                 }
                 standing[key] = entry
@@ -512,13 +618,14 @@ struct ReportStore: EventApplier {
         return Report(
             period: period,
             rows: rows.compactMap { row in
-                guard let kind = UnitKind(rawValue: row["unit_kind"]) else { return nil }
-                let area: String = row["area"]
+                guard let kind = row.string(0).flatMap(UnitKind.init(rawValue:)), let area = row.string(1) else {
+                    return nil
+                }
                 let results = standing["\(kind.rawValue)|\(area)"]
                 return ReportRow(
                     unitKind: kind, area: area, areaName: registry?[area]?.name ?? area,
-                    received: row["received"], evaluated: row["evaluated"] ?? 0, passed: results?.passed ?? 0,
-                    failed: results?.failed ?? 0, notApplicable: row["not_applicable"] ?? 0,
+                    received: row.int(2) ?? 0, evaluated: row.int(3) ?? 0, passed: results?.passed ?? 0,
+                    failed: results?.failed ?? 0, notApplicable: row.int(4) ?? 0,
                     levels: results?.levels ?? [:], modelUnits: results?.modelUnits ?? 0
                 )
             },
@@ -529,11 +636,11 @@ struct ReportStore: EventApplier {
             }(),
             targets: try {
                 guard let targets, let registry, let parsed = Period(period), parsed.half == nil else { return nil }
-                let modelUnits = try String.fetchSet(
-                    db,
-                    sql:
+                let modelUnits = Set(
+                    try db.fetchAll(
                         "SELECT unit FROM report_result WHERE year = ? AND judgement = 'model_unit' AND outcome = 'passed'",
-                    arguments: [parsed.year])
+                        [parsed.year]
+                    ).compactMap { $0.string(0) })
                 return targets.progress(year: parsed.year, registry: registry, modelUnits: modelUnits)
             }(),
             indicators: try Period(period).map { try indicators(period: $0, registry: registry, db) },
@@ -545,22 +652,21 @@ struct ReportStore: EventApplier {
 
     /// Each area's units "an toàn" and "điển hình" this year and the year before (areas with a
     /// result in either year).
-    static func comparison(year: Int, registry: UnitRegistry?, _ db: Database) throws -> [ComparisonRow] {
+    static func comparison(year: Int, registry: UnitRegistry?, _ db: any SQLExecutor) throws -> [ComparisonRow] {
         var counts: [String: [Int]] = [:]  // area → [passed, judged, model] this year, then the year before
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT area, year,
-                       TOTAL(judgement = 'recognition' AND outcome = 'passed'),
-                       TOTAL(judgement = 'recognition' AND outcome IN ('passed', 'failed')),
-                       TOTAL(judgement = 'model_unit' AND outcome = 'passed')
-                FROM report_result WHERE year IN (?, ?) GROUP BY area, year
-                """, arguments: [year, year - 1])
+        for row in try db.fetchAll(
+            """
+            SELECT area, year,
+                   SUM(CASE WHEN judgement = 'recognition' AND outcome = 'passed' THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN judgement = 'recognition' AND outcome IN ('passed', 'failed') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN judgement = 'model_unit' AND outcome = 'passed' THEN 1 ELSE 0 END)
+            FROM report_result WHERE year IN (?, ?) GROUP BY area, year
+            """, [year, year - 1])
         {
-            guard let area = row[0] as String?, let rowYear = row[1] as Int? else { continue }
+            guard let area = row.string(0), let rowYear = row.int(1) else { continue }
             let offset = rowYear == year ? 0 : 3
             var entry = counts[area] ?? Array(repeating: 0, count: 6)
-            for index in 0..<3 { entry[offset + index] = Int(row[2 + index] as Double? ?? 0) }
+            for index in 0..<3 { entry[offset + index] = row.int(2 + index) ?? 0 }
             counts[area] = entry
         }
         return counts.sorted(by: { $0.key < $1.key }).map { area, entry in

@@ -1,18 +1,18 @@
 import EventLog
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import Models
 import Obligations
 import ReportDocuments
+import SQLStore
 import ServiceHTTP
 
 /// Reporting's HTTP side: the JSON API (docs/openapi.yaml), the official report as HTML, CSV and
 /// JSON, the dashboard and its drill-down pages, `/health` and `/metrics`. Every route reads the
 /// store through the pool's readers; the subscriber thread alone writes it.
 struct ReportingHTTP: Sendable {
-    let database: DatabasePool
+    let database: any SQLStore
     let registry: UnitRegistry?
     let calendar: ObligationCalendar?
     let targets: TargetsFile?
@@ -133,8 +133,8 @@ struct ReportingHTTP: Sendable {
         }
         let counts = try await database.read { db in
             (
-                try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(received), 0) FROM report_count") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_result") ?? 0,
+                try db.fetchOne("SELECT COALESCE(SUM(received), 0) FROM report_count")?.int(0) ?? 0,
+                try db.fetchOne("SELECT COUNT(*) FROM report_result")?.int(0) ?? 0,
                 try EventSubscriber.quarantinedCount(in: db)
             )
         }

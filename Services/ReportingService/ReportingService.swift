@@ -22,7 +22,8 @@ public enum ReportingService {
         http: HTTPAddress, issuer: String = "CÔNG AN TỈNH TUYÊN QUANG", context: Context, logger: Logger
     ) throws -> [any Service] {
         let database = try SubscriberService.openStore(
-            name: "reporting", configuration: configuration, migrator: ReportStore.migrator)
+            name: "reporting", configuration: configuration, sqlite: ReportStore.migrator,
+            postgres: ReportStore.postgresMigrations, logger: logger)
         let subscriber = SubscriberService.make(
             name: "reporting", database: database, configuration: configuration, context: context, logger: logger,
             applier: ReportStore(calendar: calendar)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Models
+import SQLStore
 import Synchronization
 import ZeroMQ
 
@@ -11,18 +12,18 @@ import ZeroMQ
 /// that does not decode) must throw a `WireError` before writing anything: the subscriber then sets
 /// it aside in `subscriber_quarantine`, logs it, and goes on. Any other error stops the service.
 public protocol EventApplier: Sendable {
-    func apply(_ event: Event, in db: Database) throws
+    func apply(_ event: Event, in db: any SQLExecutor) throws
     /// Decodes what applying `event` needs, without the store: the subscriber calls it for a batch's
     /// events on several threads before the transaction. Throws what `apply` would for a body it
     /// cannot use. The default decodes nothing.
     func prepare(_ event: Event) throws -> (any Sendable)?
     /// Applies `event` with what ``prepare(_:)`` returned for it.
-    func apply(_ event: Event, prepared: (any Sendable)?, in db: Database) throws
+    func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws
 }
 
 extension EventApplier {
     public func prepare(_ event: Event) throws -> (any Sendable)? { nil }
-    public func apply(_ event: Event, prepared: (any Sendable)?, in db: Database) throws {
+    public func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws {
         try apply(event, in: db)
     }
 }
@@ -62,7 +63,7 @@ public final class EventSubscriber {
     }
 
     private let context: Context
-    private let database: any DatabaseWriter
+    private let database: any SQLStore
     private let applier: any EventApplier
     private let logger: Logger
     private let subscriber: Socket
@@ -109,25 +110,57 @@ public final class EventSubscriber {
         }
     }
 
+    /// The subscriber's tables in a PostgreSQL store (the same as ``registerMigrations(in:)``'s).
+    public static let postgresMigrations = [
+        SQLMigration(
+            "subscriber.v1",
+            [
+                """
+                CREATE TABLE subscriber_checkpoint (
+                    producer TEXT COLLATE "C" PRIMARY KEY,
+                    last_sequence BIGINT NOT NULL,
+                    epoch TEXT
+                )
+                """,
+                """
+                CREATE TABLE subscriber_source (
+                    replay_endpoint TEXT COLLATE "C" PRIMARY KEY,
+                    publish_endpoint TEXT NOT NULL,
+                    producer TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE subscriber_quarantine (
+                    producer TEXT COLLATE "C" NOT NULL,
+                    sequence BIGINT NOT NULL,
+                    type TEXT NOT NULL,
+                    body BYTEA NOT NULL,
+                    problem TEXT NOT NULL,
+                    PRIMARY KEY (producer, sequence)
+                )
+                """,
+            ])
+    ]
+
     /// The last sequence applied per producer, as a subscriber's store records it (for a service's
     /// queries, /health and /metrics, read on any connection).
-    public static func appliedPositions(in db: Database) throws -> [String: UInt64] {
+    public static func appliedPositions(in db: any SQLExecutor) throws -> [String: UInt64] {
         var positions: [String: UInt64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT producer, last_sequence FROM subscriber_checkpoint") {
-            guard let producer = row[0] as String?, let sequence = row[1] as Int64? else { continue }
+        for row in try db.fetchAll("SELECT producer, last_sequence FROM subscriber_checkpoint") {
+            guard let producer = row.string(0), let sequence = row.int64(1) else { continue }
             positions[producer] = UInt64(max(0, sequence))
         }
         return positions
     }
 
     /// How many events the store has set aside as unusable.
-    public static func quarantinedCount(in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriber_quarantine") ?? 0
+    public static func quarantinedCount(in db: any SQLExecutor) throws -> Int {
+        try db.fetchOne("SELECT COUNT(*) FROM subscriber_quarantine")?.int(0) ?? 0
     }
 
     /// Loads checkpoints and announced sources, connects to them and to `sources`.
     public init(
-        context: Context, database: any DatabaseWriter, sources: [Source], applier: any EventApplier, logger: Logger
+        context: Context, database: any SQLStore, sources: [Source], applier: any EventApplier, logger: Logger
     ) throws {
         self.context = context
         self.database = database
@@ -137,19 +170,19 @@ public final class EventSubscriber {
         try subscriber.set([.linger(milliseconds: 0), .receiveHighWaterMark(100_000), .subscribe([])])
         let (checkpoints, announced) = try database.read { db in
             (
-                try Row.fetchAll(db, sql: "SELECT producer, last_sequence, epoch FROM subscriber_checkpoint"),
-                try Row.fetchAll(db, sql: "SELECT publish_endpoint, replay_endpoint, producer FROM subscriber_source")
+                try db.fetchAll("SELECT producer, last_sequence, epoch FROM subscriber_checkpoint"),
+                try db.fetchAll("SELECT publish_endpoint, replay_endpoint, producer FROM subscriber_source")
             )
         }
         for row in checkpoints {
-            let producer: String = row["producer"]
-            cursors[producer] = ProducerCursor(producer: producer, lastApplied: UInt64(row["last_sequence"] as Int64))
-            epochs[producer] = row["epoch"]
+            guard let producer = row.string(0), let last = row.int64(1) else { continue }
+            cursors[producer] = ProducerCursor(producer: producer, lastApplied: UInt64(max(0, last)))
+            epochs[producer] = row.string(2)
         }
         for source in sources { try follow(source, announcedAs: nil) }
         for row in announced {
-            try follow(
-                Source(publish: row["publish_endpoint"], replay: row["replay_endpoint"]), announcedAs: row["producer"])
+            guard let publish = row.string(0), let replay = row.string(1) else { continue }
+            try follow(Source(publish: publish, replay: replay), announcedAs: row.string(2))
         }
     }
 
@@ -214,8 +247,7 @@ public final class EventSubscriber {
             try? subscriber.disconnect(link.source.publish)
         }
         try database.write { db in
-            try db.execute(
-                sql: "DELETE FROM subscriber_source WHERE replay_endpoint = ?", arguments: [link.source.replay])
+            try db.execute("DELETE FROM subscriber_source WHERE replay_endpoint = ?", [link.source.replay])
         }
         logger.info("dropped producer endpoints", metadata: ["replay": "\(link.source.replay)"])
     }
@@ -382,8 +414,8 @@ public final class EventSubscriber {
                 cursors[description.producer] = ProducerCursor(producer: description.producer, lastApplied: 0)
                 try database.write { db in
                     try db.execute(
-                        sql: "UPDATE subscriber_checkpoint SET last_sequence = 0, epoch = ? WHERE producer = ?",
-                        arguments: [epoch, description.producer])
+                        "UPDATE subscriber_checkpoint SET last_sequence = 0, epoch = ? WHERE producer = ?",
+                        [epoch, description.producer])
                 }
             }
             epochs[description.producer] = epoch
@@ -516,10 +548,7 @@ public final class EventSubscriber {
             for (event, decoded) in zip(events, prepared) {
                 do {
                     if isolatingEach {
-                        try db.inSavepoint {
-                            try applier.apply(event, prepared: try decoded.get(), in: db)
-                            return .commit
-                        }
+                        try db.inSavepoint { try applier.apply(event, prepared: try decoded.get(), in: db) }
                     } else {
                         try applier.apply(event, prepared: try decoded.get(), in: db)
                     }
@@ -531,36 +560,34 @@ public final class EventSubscriber {
                             "error": "\(problem)",
                         ])
                     try db.execute(
-                        sql:
-                            "INSERT OR REPLACE INTO subscriber_quarantine (producer, sequence, type, body, problem) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [
-                            event.producer, Int64(event.sequence), event.type.rawValue, Data(event.body),
-                            problem.description,
-                        ]
-                    )
+                        """
+                        INSERT INTO subscriber_quarantine (producer, sequence, type, body, problem) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (producer, sequence) DO UPDATE SET
+                            type = excluded.type, body = excluded.body, problem = excluded.problem
+                        """,
+                        [event.producer, Int64(event.sequence), event.type.rawValue, event.body, problem.description])
                 }
                 last[event.producer] = event.sequence
                 if event.type == .producerAnnounced,
                     let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)
                 {
                     try db.execute(
-                        sql: """
-                            INSERT INTO subscriber_source (replay_endpoint, publish_endpoint, producer) VALUES (?, ?, ?)
-                            ON CONFLICT (replay_endpoint) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, producer = excluded.producer
-                            """,
-                        arguments: [announcement.replay, announcement.publish, announcement.producer]
-                    )
+                        """
+                        INSERT INTO subscriber_source (replay_endpoint, publish_endpoint, producer) VALUES (?, ?, ?)
+                        ON CONFLICT (replay_endpoint) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, producer = excluded.producer
+                        """,
+                        [announcement.replay, announcement.publish, announcement.producer])
                     announced.append(
                         (announcement.producer, Source(publish: announcement.publish, replay: announcement.replay)))
                 }
             }
             for (producer, sequence) in last {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO subscriber_checkpoint (producer, last_sequence, epoch) VALUES (?, ?, ?)
-                        ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence, epoch = excluded.epoch
-                        """
-                ).execute(arguments: [producer, Int64(sequence), epochs[producer]])
+                try db.execute(
+                    """
+                    INSERT INTO subscriber_checkpoint (producer, last_sequence, epoch) VALUES (?, ?, ?)
+                    ON CONFLICT (producer) DO UPDATE SET last_sequence = excluded.last_sequence, epoch = excluded.epoch
+                    """,
+                    [producer, Int64(sequence), epochs[producer]])
             }
         }
         appliedCount += events.count

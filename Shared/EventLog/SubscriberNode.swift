@@ -1,6 +1,6 @@
-import GRDB
 import Logging
 import Models
+import SQLStore
 import ZeroMQ
 
 /// A subscribing service's loop: an ``EventSubscriber`` plus a ROUTER that answers queries, on one thread.
@@ -20,7 +20,7 @@ public final class SubscriberNode {
 
     /// Binds the query endpoint and prepares the subscriber; ``run(until:)`` serves.
     public init(
-        context: Context, database: any DatabaseWriter, sources: [EventSubscriber.Source], applier: any EventApplier,
+        context: Context, database: any SQLStore, sources: [EventSubscriber.Source], applier: any EventApplier,
         queryEndpoint: String, logger: Logger, handler: @escaping QueryHandler
     ) throws {
         subscriber = try EventSubscriber(

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Models
+import SQLStore
 import ServiceKit
 import Store
 import ZeroMQ
@@ -15,14 +16,19 @@ public struct SubscriberConfiguration: Sendable {
     public var queryEndpoint: String
     /// For names in what the service writes.
     public var registry: UnitRegistry?
+    /// A `postgres://` URL for a service that can keep its store on a PostgreSQL server (reporting);
+    /// `nil` for `<name>.sqlite` in the data directory.
+    public var store: String?
 
     public init(
-        dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?
+        dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?,
+        store: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.sources = sources
         self.queryEndpoint = queryEndpoint
         self.registry = registry
+        self.store = store
     }
 
     /// From a subscribing service's flags.
@@ -37,32 +43,34 @@ public struct SubscriberConfiguration: Sendable {
 /// Builds a subscribing service: its store, an ``EventSubscriber`` applying events with `applier`,
 /// and a query endpoint answered by the handler `makeHandler` returns, all on one socket thread.
 public enum SubscriberService {
+    /// A service on a SQLite store it opens itself (`<name>.sqlite` in the data directory).
     /// - Parameters:
-    ///   - name: the service's name, e.g. `reporting`; its store is `<name>.sqlite` in the data directory.
+    ///   - name: the service's name, e.g. `notification`.
     ///   - migrator: the service's migrations (they must include ``EventSubscriber/registerMigrations(in:)``).
     ///   - makeHandler: given the opened store, the function that answers one query.
     ///   - makeTimers: given the opened store, work to run on the loop thread at intervals.
     public static func make(
         name: String, configuration: SubscriberConfiguration, context: Context, logger: Logger,
         migrator: @escaping @Sendable () -> DatabaseMigrator, applier: some EventApplier & Sendable,
-        makeTimers: @escaping @Sendable (DatabasePool) -> [(interval: Duration, action: () throws -> Void)] = { _ in []
+        makeTimers: @escaping @Sendable (SQLiteStore) -> [(interval: Duration, action: () throws -> Void)] = { _ in
+            []
         },
-        makeHandler: @escaping @Sendable (DatabasePool) -> SubscriberNode.QueryHandler
+        makeHandler: @escaping @Sendable (SQLiteStore) -> SubscriberNode.QueryHandler
     ) -> LoopService {
         LoopService(name: name) { stop in
-            let database = try openStore(name: name, configuration: configuration, migrator: migrator())
+            let store = try openStore(name: name, configuration: configuration, migrator: migrator())
             try run(
-                name: name, database: database, configuration: configuration, context: context, logger: logger,
-                applier: applier, timers: makeTimers(database), handler: makeHandler(database), until: stop)
+                name: name, database: store, configuration: configuration, context: context, logger: logger,
+                applier: applier, timers: makeTimers(store), handler: makeHandler(store), until: stop)
         }
     }
 
-    /// The same service on a store opened beforehand with ``openStore(name:configuration:migrator:)``,
-    /// for a service that also reads it elsewhere (reporting's HTTP API).
-    public static func make(
-        name: String, database: DatabasePool, configuration: SubscriberConfiguration, context: Context,
+    /// The same service on a store opened beforehand (SQLite or PostgreSQL), for a service that also
+    /// reads it elsewhere (reporting's HTTP API).
+    public static func make<Store: SQLStore>(
+        name: String, database: Store, configuration: SubscriberConfiguration, context: Context,
         logger: Logger, applier: some EventApplier & Sendable,
-        handler: @escaping @Sendable (DatabasePool) -> SubscriberNode.QueryHandler
+        handler: @escaping @Sendable (Store) -> SubscriberNode.QueryHandler
     ) -> LoopService {
         LoopService(name: name) { stop in
             try run(
@@ -71,20 +79,33 @@ public enum SubscriberService {
         }
     }
 
-    /// Opens (creating and migrating) the service's store, `<name>.sqlite` in the data directory.
+    /// Opens (creating and migrating) the service's SQLite store, `<name>.sqlite` in the data directory.
     public static func openStore(
         name: String, configuration: SubscriberConfiguration, migrator: DatabaseMigrator
-    ) throws -> DatabasePool {
+    ) throws -> SQLiteStore {
         // NORMAL is enough here: a commit lost to a power cut takes its checkpoint with it, and the
         // producers' logs replay it (decision 0004).
-        try StoreDatabase.open(
+        try SQLiteStore(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("\(name).sqlite").path,
-            durability: .normal, migrator: migrator
-        )
+            durability: .normal, migrator: migrator)
+    }
+
+    /// Opens (creating and migrating) the service's store: the PostgreSQL database of
+    /// `configuration.store` when it names one, else the SQLite store in the data directory.
+    public static func openStore(
+        name: String, configuration: SubscriberConfiguration, sqlite: DatabaseMigrator, postgres: [SQLMigration],
+        logger: Logger
+    ) throws -> any SQLStore {
+        guard let url = configuration.store else {
+            return try openStore(name: name, configuration: configuration, migrator: sqlite)
+        }
+        let store = try PostgresStore(url: url, logger: logger)
+        try store.migrate(postgres)
+        return store
     }
 
     private static func run(
-        name: String, database: DatabasePool, configuration: SubscriberConfiguration, context: Context,
+        name: String, database: any SQLStore, configuration: SubscriberConfiguration, context: Context,
         logger: Logger, applier: some EventApplier & Sendable,
         timers: [(interval: Duration, action: () throws -> Void)], handler: @escaping SubscriberNode.QueryHandler,
         until stop: StopSignal

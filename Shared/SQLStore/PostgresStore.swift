@@ -5,18 +5,21 @@ import NIOPosix
 import PostgresNIO
 import Synchronization
 
-/// ``SQLStore`` on a PostgreSQL server, for a central deployment. One connection, used by one
-/// transaction at a time; callers block on it (the subscriber's loop thread is not an event loop).
+/// ``SQLStore`` on a PostgreSQL server, for a central deployment (decision 0016).
+///
+/// One connection writes (the subscriber's loop thread); readers have connections of their own, so
+/// queries are answered while a catch-up commits. Callers block on futures: the subscriber's loop
+/// thread and the NIO thread pool (for ``read(_:)-async``) are never event loops. A connection that
+/// was lost (the server restarted) is opened again by the next transaction.
 public final class PostgresStore: SQLStore {
     public var dialect: SQLDialect { .postgres }
-    private let connection: PostgresConnection
-    private let logger: Logger
-    /// One transaction at a time on the connection.
-    private let turn = Mutex(())
+    private let writer: Link
+    private let readers: [Link]
+    private let nextReader = Atomic<Int>(0)
 
     /// Connects to `url`: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (no TLS: loopback or a
     /// private network; TLS comes with issue 7).
-    public init(url: String, logger: Logger) throws {
+    public init(url: String, readers: Int = 2, logger: Logger) throws {
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, let user = components.user, components.path.count > 1
@@ -27,62 +30,162 @@ public final class PostgresStore: SQLStore {
         let configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: String(components.path.dropFirst()), tls: .disable)
-        self.logger = logger
-        // Futures waited on from the calling thread: the loop thread of a subscriber, never an event
-        // loop and never a task of the cooperative pool (whose few threads the waits could exhaust).
-        do {
-            connection = try PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger
-            ).wait()
-        } catch {
-            throw SQLStoreError("cannot connect to PostgreSQL at \(host): \(String(reflecting: error))", sql: "")
-        }
+        writer = Link(configuration: configuration, id: 0, logger: logger)
+        self.readers = (1...max(1, readers)).map { Link(configuration: configuration, id: $0, logger: logger) }
+        // Fail at start, with the reason, when the server cannot be reached.
+        try writer.withConnection { _ in }
     }
 
-    /// Closes the connection and waits until it is closed.
-    public func close() {
-        try? connection.close().wait()
-    }
-
-    deinit {
-        // The connection must be closed before it goes; the closure keeps it until then.
-        let connection = connection
-        connection.close().whenComplete { _ in _ = connection }
-    }
-
-    public func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
-        try turn.withLock { _ in
-            let executor = Executor(connection: connection, logger: logger)
-            try executor.execute("BEGIN", [SQLValue]())
-            do {
-                let result = try body(executor)
-                try executor.execute("COMMIT", [SQLValue]())
-                return result
-            } catch {
-                try? executor.execute("ROLLBACK", [SQLValue]())
-                throw error
+    /// Applies the steps of `migrations` not yet recorded in `antq_migration`, each in a transaction,
+    /// under an advisory lock (two services starting together migrate once).
+    public func migrate(_ migrations: [SQLMigration]) throws {
+        try write { sql in
+            try sql.execute("SELECT pg_advisory_xact_lock(7380)", [SQLValue]())
+            try sql.execute(
+                """
+                CREATE TABLE IF NOT EXISTS antq_migration (
+                    name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, [SQLValue]())
+            let applied = Set(
+                try sql.fetchAll("SELECT name FROM antq_migration", [SQLValue]()).compactMap { $0.string(0) })
+            for migration in migrations where !applied.contains(migration.name) {
+                for statement in migration.statements { try sql.execute(statement, [SQLValue]()) }
+                try sql.execute("INSERT INTO antq_migration (name) VALUES (?)", [migration.name])
             }
         }
     }
 
-    public func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
-        try turn.withLock { _ in
-            let executor = Executor(connection: connection, logger: logger)
-            try executor.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", [SQLValue]())
-            defer { try? executor.execute("COMMIT", [SQLValue]()) }
-            return try body(executor)
+    /// Runs one statement outside any transaction, e.g. `CREATE DATABASE` (for tests and benchmarks).
+    public func executeAlone(_ sql: String) throws {
+        try writer.withConnection { connection in
+            let executor = Executor(connection: connection, logger: writer.logger)
+            _ = try executor.fetchAll(sql, [])
         }
     }
 
-    struct Executor: SQLExecutor {
+    public func close() {
+        writer.close()
+        for reader in readers { reader.close() }
+    }
+
+    deinit { close() }
+
+    public func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try writer.transaction(begin: "BEGIN", body)
+    }
+
+    public func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        // Round robin over the readers; each serves one transaction at a time.
+        let reader = readers[(nextReader.add(1, ordering: .relaxed).oldValue & .max) % readers.count]
+        return try reader.transaction(begin: "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive { try self.read(body) }
+    }
+
+    /// One connection, opened when first needed and again after it was lost; one transaction at a time.
+    final class Link: Sendable {
+        let configuration: PostgresConnection.Configuration
+        let id: Int
+        let logger: Logger
+        private let connection = Mutex<PostgresConnection?>(nil)
+
+        init(configuration: PostgresConnection.Configuration, id: Int, logger: Logger) {
+            self.configuration = configuration
+            self.id = id
+            self.logger = logger
+        }
+
+        func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+            try connection.withLock { current in
+                if let open = current, !open.isClosed { return try body(open) }
+                let opened: PostgresConnection
+                do {
+                    opened = try PostgresConnection.connect(
+                        on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: id,
+                        logger: logger
+                    ).wait()
+                } catch {
+                    throw SQLStoreError(
+                        "cannot connect to PostgreSQL at \(configuration.host ?? "?"): \(String(reflecting: error))",
+                        sql: "")
+                }
+                current = opened
+                return try body(opened)
+            }
+        }
+
+        func transaction<T>(begin: String, _ body: (any SQLExecutor) throws -> T) throws -> T {
+            try withConnection { connection in
+                let executor = Executor(connection: connection, logger: logger)
+                try executor.execute(begin, [SQLValue]())
+                do {
+                    let result = try body(executor)
+                    try executor.execute("COMMIT", [SQLValue]())
+                    return result
+                } catch {
+                    try? executor.execute("ROLLBACK", [SQLValue]())
+                    throw error
+                }
+            }
+        }
+
+        func close() {
+            let open = connection.withLock { current in
+                defer { current = nil }
+                return current
+            }
+            try? open?.close().wait()
+        }
+    }
+
+    /// Statements of one transaction. Statements whose rows nobody reads are sent without waiting
+    /// for the server (postgres-nio queues them on the connection); the next read, the commit or the
+    /// 256th pending statement waits for them, and the first failure among them is thrown there.
+    final class Executor: SQLExecutor {
         let connection: PostgresConnection
         let logger: Logger
+        private var pending: [(future: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+
+        init(connection: PostgresConnection, logger: Logger) {
+            self.connection = connection
+            self.logger = logger
+        }
 
         func execute(_ sql: String, _ arguments: [SQLValue]) throws {
-            _ = try fetchAll(sql, arguments)
+            let isControl = arguments.isEmpty && (sql.hasPrefix("COMMIT") || sql.hasPrefix("ROLLBACK"))
+            if isControl || pending.count >= 256 { try settle() }
+            pending.append((send(sql, arguments), sql))
+            if isControl || sql.hasPrefix("BEGIN") { try settle() }
         }
 
         func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+            try settle()
+            do {
+                return try send(sql, arguments).wait().map { row in SQLRow(try row.map(PostgresStore.value)) }
+            } catch let error as PSQLError {
+                throw SQLStoreError(PostgresStore.message(error), sql: sql)
+            }
+        }
+
+        /// Waits for every statement sent; throws the first one's failure.
+        private func settle() throws {
+            let sent = pending
+            pending.removeAll(keepingCapacity: true)
+            var failure: (any Error)?
+            for (future, sql) in sent {
+                do { _ = try future.wait() } catch {
+                    if failure == nil {
+                        failure =
+                            (error as? PSQLError).map { SQLStoreError(PostgresStore.message($0), sql: sql) } ?? error
+                    }
+                }
+            }
+            if let failure { throw failure }
+        }
+
+        private func send(_ sql: String, _ arguments: [SQLValue]) -> EventLoopFuture<PostgresQueryResult> {
             var binds = PostgresBindings(capacity: arguments.count)
             for argument in arguments {
                 switch argument {
@@ -93,15 +196,22 @@ public final class PostgresStore: SQLStore {
                 case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
                 }
             }
-            let query = PostgresQuery(unsafeSQL: PostgresStore.numberedPlaceholders(sql), binds: binds)
-            do {
-                return try connection.query(query, logger: logger).wait().map { row in
-                    SQLRow(try row.map(PostgresStore.value))
-                }
-            } catch let error as PSQLError {
-                throw SQLStoreError(String(reflecting: error), sql: sql)
-            }
+            let query = PostgresQuery(unsafeSQL: PostgresStore.rewritten(sql), binds: binds)
+            return connection.query(query, logger: logger)
         }
+
+        deinit {
+            // A transaction that threw may leave statements in flight: wait, so none outlives it.
+            for (future, _) in pending { _ = try? future.wait() }
+        }
+    }
+
+    /// What the server said (message and SQLSTATE), or what went wrong on the connection.
+    static func message(_ error: PSQLError) -> String {
+        if let info = error.serverInfo, let message = info[.message] {
+            return "PostgreSQL: \(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
+        }
+        return "PostgreSQL connection: \(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
     }
 
     /// A cell as an ``SQLValue``: integers (and booleans, as 0/1), reals, numerics (sums), text, bytea.
@@ -120,6 +230,18 @@ public final class PostgresStore: SQLStore {
         case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
         default: return .text(try cell.decode(String.self))
         }
+    }
+
+    /// Statements as PostgreSQL reads them, rewritten once each (the same few run for every event).
+    private static let rewrites = Mutex<[String: String]>([:])
+
+    static func rewritten(_ sql: String) -> String {
+        if let known = rewrites.withLock({ $0[sql] }) { return known }
+        let numbered = numberedPlaceholders(sql)
+        rewrites.withLock { cache in
+            if cache.count < 10_000 { cache[sql] = numbered }
+        }
+        return numbered
     }
 
     /// `?` placeholders as PostgreSQL's `$1, $2, …` (outside quoted text).

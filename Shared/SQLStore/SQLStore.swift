@@ -92,9 +92,42 @@ public enum SQLDialect: String, Sendable {
 public protocol SQLStore: Sendable {
     var dialect: SQLDialect { get }
     /// Runs `body` in one transaction, committed when it returns, rolled back when it throws.
+    /// Only one thread writes a store (a subscriber's loop thread).
     func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
     /// Runs `body` on a consistent snapshot; it must not write.
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
+    /// ``read(_:)`` for async callers (HTTP handlers): the blocking work runs off the caller's thread.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) throws -> T) async throws -> T
+    /// Closes the store's connections; nothing may use it afterwards.
+    func close()
+}
+
+extension SQLExecutor {
+    /// Runs `body` inside a savepoint: rolled back alone when it throws, the transaction goes on.
+    public func inSavepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT antq_step", [SQLValue]())
+        do {
+            let result = try body()
+            try execute("RELEASE SAVEPOINT antq_step", [SQLValue]())
+            return result
+        } catch {
+            try execute("ROLLBACK TO SAVEPOINT antq_step", [SQLValue]())
+            try execute("RELEASE SAVEPOINT antq_step", [SQLValue]())
+            throw error
+        }
+    }
+}
+
+/// A named step of a PostgreSQL schema: statements run in one transaction, recorded once applied.
+/// (SQLite stores keep GRDB's migrator, whose step names every existing store has recorded.)
+public struct SQLMigration: Sendable {
+    public let name: String
+    public let statements: [String]
+
+    public init(_ name: String, _ statements: [String]) {
+        self.name = name
+        self.statements = statements
+    }
 }
 
 /// A statement the engine refused, with the statement, so the log says which.

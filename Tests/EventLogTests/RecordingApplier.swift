@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import GRDB
 import Models
+import SQLStore
 
 /// A subscriber's application state for the tests: every event applied becomes a row of `applied`,
 /// numbered in the order applied. The table has no unique key, so an event applied twice shows.
@@ -41,15 +42,14 @@ struct RecordingApplier: EventApplier {
         }
     }
 
-    func apply(_ event: Event, in db: Database) throws {
+    func apply(_ event: Event, in db: any SQLExecutor) throws {
         if event.sequence == failing { throw Failure(sequence: event.sequence) }
         if event.sequence == unusable {
             throw WireError(.badRequest, "body of sequence \(event.sequence) cannot be used")
         }
         try db.execute(
-            sql: "INSERT INTO applied (producer, sequence, type, body) VALUES (?, ?, ?, ?)",
-            arguments: [event.producer, Int64(event.sequence), event.type.rawValue, Data(event.body)]
-        )
+            "INSERT INTO applied (producer, sequence, type, body) VALUES (?, ?, ?, ?)",
+            [event.producer, Int64(event.sequence), event.type.rawValue, event.body])
     }
 
     /// Every applied event, in the order applied.

@@ -1,6 +1,7 @@
 import EventLog
 import GRDB
 import Models
+import SQLStore
 import Testing
 import ZeroMQ
 
@@ -16,7 +17,7 @@ struct SubscriberNodeTests {
         let logger = harness.logger("node")
         let loop = LoopThread<String, Void>("subscriber node") { stop, ready in
             let node = try SubscriberNode(
-                context: context, database: store, sources: sources, applier: RecordingApplier(),
+                context: context, database: SQLiteStore(pool: store), sources: sources, applier: RecordingApplier(),
                 queryEndpoint: "tcp://127.0.0.1:0", logger: logger
             ) { request, positions in
                 switch request.type {

@@ -1,6 +1,7 @@
 import EventLog
 import GRDB
 import Logging
+import SQLStore
 import ZeroMQ
 
 /// An ``EventSubscriber`` run on a thread of its own with a ``RecordingApplier``, as a subscribing
@@ -26,7 +27,7 @@ final class SubscriberThread: Sendable {
     ) throws {
         loop = LoopThread("subscriber") { stop, ready in
             let subscriber = try EventSubscriber(
-                context: context, database: database, sources: sources,
+                context: context, database: SQLiteStore(pool: database), sources: sources,
                 applier: RecordingApplier(failing: failing, unusable: unusable),
                 logger: logger
             )

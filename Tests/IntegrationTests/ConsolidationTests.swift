@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import StoreEngines
 import Testing
 
 /// The consolidated picture against figures worked out by hand: a resent submission, a correction,
@@ -44,8 +45,10 @@ struct ConsolidationTests {
         """#
     }
 
-    @Test("resend once, correction replaces, merged commune owes only before its merge, late and missing exact")
-    func handComputed() async throws {
+    @Test(
+        "resend once, correction replaces, merged commune owes only before its merge, late and missing exact",
+        arguments: StoreEngine.available)
+    func handComputed(engine: StoreEngine) async throws {
         let today = try #require(Day.today())
         let year = today.year
         // On 1 January itself the registration is on time, not late: the figures below say which.
@@ -60,7 +63,8 @@ struct ConsolidationTests {
         try Data(Self.calendar(year: year).utf8).write(to: calendarFile)
         let system = try TestSystem("consolidation", registry: registryFile.path, calendar: calendarFile.path)
         let intake = try system.cluster.startIntake()
-        let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
+        let reporting = try system.cluster.startSubscriber(
+            "antq-reporting", name: "reporting", following: [intake], extra: try TestSystem.reportingStore(engine))
 
         func body(_ id: String, _ unit: String, _ kind: String, _ data: String, replaces: String? = nil) -> [UInt8] {
             let replacing = replaces.map { #", "replaces": "\#($0)""# } ?? ""

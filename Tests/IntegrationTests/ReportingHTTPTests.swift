@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import StoreEngines
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -11,13 +12,16 @@ import Testing
 /// and the dashboard and printable report loaded in a real headless Chromium.
 @Suite("reporting over HTTP, real processes and a real browser")
 struct ReportingHTTPTests {
-    @Test("API, official report, dashboard and drill-down agree with the sample year; no console error")
-    func sampleYearOverHTTP() async throws {
+    @Test(
+        "API, official report, dashboard and drill-down agree with the sample year; no console error",
+        arguments: StoreEngine.available)
+    func sampleYearOverHTTP(engine: StoreEngine) async throws {
         let samples = try SampleYearTests.samples()
         let system = try TestSystem("http")
         let intake = try system.cluster.startIntake()
         let worker = try system.cluster.startWorker(id: "worker-1", intake: intake)
-        let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
+        let reporting = try system.cluster.startSubscriber(
+            "antq-reporting", name: "reporting", following: [intake], extra: try TestSystem.reportingStore(engine))
         let bodies = samples.map(\.body)
         let (outcomes, _) = try system.client(intake, "submissions").submitAll(bodies, window: 1)
         #expect(outcomes.allSatisfy { $0.receipt != nil })
@@ -168,13 +172,15 @@ struct ReportingHTTPTests {
         let completeness = obligations.reduce((0, 0)) { ($0.0 + $1.onTime, $0.1 + $1.expected) }
         #expect(dom.output.contains("\(completeness.0)/\(completeness.1) lượt phải báo cáo"))
         for area in Set(zeromq.rows.map(\.areaName)) { #expect(dom.output.contains(area)) }
-        let screenshot = artifacts.appendingPathComponent("dashboard.png")
+        // The SQLite run's screenshot is the one docs/images/dashboard.png is taken from.
+        let suffix = engine == .sqlite ? "" : "-\(engine)"
+        let screenshot = artifacts.appendingPathComponent("dashboard\(suffix).png")
         try? FileManager.default.removeItem(at: screenshot)
         let shot = try chromium.run(dashboardURL, ["--screenshot=\(screenshot.path)"])
         #expect(shot.status == 0 && shot.console.isEmpty, "console: \(shot.console)")
         let png = try Data(contentsOf: screenshot)
         #expect(png.count > 20_000 && Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
-        let pdfFile = artifacts.appendingPathComponent("bao-cao-2025.pdf")
+        let pdfFile = artifacts.appendingPathComponent("bao-cao-2025\(suffix).pdf")
         try? FileManager.default.removeItem(at: pdfFile)
         let print = try chromium.run(
             "\(base)/reports/2025.html", ["--no-pdf-header-footer", "--print-to-pdf=\(pdfFile.path)"])

@@ -3,6 +3,7 @@ import Client
 import Criteria
 import Foundation
 import Models
+import StoreEngines
 import Testing
 import ZeroMQ
 
@@ -64,6 +65,12 @@ final class TestSystem {
     deinit {
         cluster.stopAll()
         try? FileManager.default.removeItem(at: cluster.root)
+    }
+
+    /// Reporting's flags for a store on `engine`: none for SQLite in its data directory, `--store`
+    /// with a new database of the test server for PostgreSQL.
+    static func reportingStore(_ engine: StoreEngine) throws -> [String] {
+        engine == .postgres ? ["--store", try StoreEngine.freshDatabase()] : []
     }
 
     func client(

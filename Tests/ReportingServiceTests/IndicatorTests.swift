@@ -1,5 +1,7 @@
 import GRDB
 import Models
+import SQLStore
+import StoreEngines
 import Testing
 
 @testable import ReportingService
@@ -19,9 +21,8 @@ struct IndicatorTests {
             indicators: indicators)
     }
 
-    static func apply(_ facts: [SubmissionFacts]) throws -> DatabaseQueue {
-        let database = try DatabaseQueue()
-        try ReportStore.migrator.migrate(database)
+    static func apply(_ facts: [SubmissionFacts], on engine: StoreEngine) throws -> any SQLStore {
+        let database = try reportStore(engine)
         let store = ReportStore()
         try database.write { db in
             for (index, item) in facts.enumerated() {
@@ -35,8 +36,10 @@ struct IndicatorTests {
         return database
     }
 
-    @Test("a correction replaces its report's counts; another unit's add up; a field it drops is gone")
-    func latestReportCounts() throws {
+    @Test(
+        "a correction replaces its report's counts; another unit's add up; a field it drops is gone",
+        arguments: StoreEngine.available)
+    func latestReportCounts(engine: StoreEngine) throws {
         let first = Self.facts(
             "a", unit: "TQ-SD-DONGTHO", acceptedAt: "2025-11-10T01:00:00.000Z",
             indicators: ["tip_offs": 10, "security_teams": 3])
@@ -49,7 +52,7 @@ struct IndicatorTests {
             "c", unit: "TQ-SD-HOPTHANH", kind: .sixMonthlyReport, period: "2025-H1",
             acceptedAt: "2025-06-11T01:00:00.000Z", indicators: ["tip_offs": 100])
         for order in [[first, correction, other, halfYear], [correction, halfYear, other, first]] {
-            let database = try Self.apply(order)
+            let database = try Self.apply(order, on: engine)
             let rows = try database.read { try ReportStore.indicators(period: Period(year: 2025), registry: nil, $0) }
             #expect(rows.count == 1)
             #expect(rows.first?.reports == 2)
@@ -85,7 +88,9 @@ struct IndicatorTests {
                     """)
         }
         try ReportStore.migrator.migrate(database)
-        let rows = try database.read { try ReportStore.indicators(period: Period(year: 2025), registry: nil, $0) }
+        let rows = try database.read {
+            try ReportStore.indicators(period: Period(year: 2025), registry: nil, SQLiteExecutor($0))
+        }
         #expect(rows.count == 1)
         #expect(rows.first?.reports == 2)
         #expect(rows.first?.values == ["tip_offs": 7, "security_teams": 2])

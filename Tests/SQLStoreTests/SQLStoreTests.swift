@@ -2,34 +2,22 @@ import Foundation
 import GRDB
 import Logging
 import SQLStore
+import StoreEngines
 import Testing
 
 /// The same statements on both engines: SQLite in a temporary file, and a real PostgreSQL server when
 /// `ANTQ_TEST_POSTGRES_URL` names one (`scripts/test` starts it when `ANTQ_TEST_POSTGRES=1`, as CI does).
 @Suite("SQLStore on SQLite and PostgreSQL")
 struct SQLStoreTests {
-    enum Engine: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, postgres
-        var testDescription: String { rawValue }
-    }
+    static let engines = StoreEngine.available
 
-    /// The engines this run can reach; PostgreSQL is required when CI asks for it.
-    static var engines: [Engine] {
-        let environment = ProcessInfo.processInfo.environment
-        return environment["ANTQ_TEST_POSTGRES_URL"] != nil || environment["ANTQ_TEST_POSTGRES"] == "1"
-            ? [.sqlite, .postgres] : [.sqlite]
-    }
-
-    static func store(_ engine: Engine) throws -> any SQLStore {
+    static func store(_ engine: StoreEngine) throws -> any SQLStore {
         switch engine {
         case .sqlite:
             let path = NSTemporaryDirectory() + "sqlstore-\(UUID().uuidString).sqlite"
             return SQLiteStore(pool: try DatabasePool(path: path))
         case .postgres:
-            let url = try #require(
-                ProcessInfo.processInfo.environment["ANTQ_TEST_POSTGRES_URL"],
-                "ANTQ_TEST_POSTGRES=1 but no ANTQ_TEST_POSTGRES_URL: run scripts/test, which starts the server")
-            return try PostgresStore(url: url, logger: Logger(label: "test"))
+            return try PostgresStore(url: try StoreEngine.serverURL(), logger: Logger(label: "test"))
         }
     }
 
@@ -37,7 +25,7 @@ struct SQLStoreTests {
     static func table() -> String { "t_\(UUID().uuidString.prefix(8).lowercased())" }
 
     @Test("every kind of value goes in and comes back the same", arguments: engines)
-    func values(engine: Engine) throws {
+    func values(engine: StoreEngine) throws {
         let store = try Self.store(engine)
         let table = Self.table()
         let blob = store.dialect == .postgres ? "BYTEA" : "BLOB"
@@ -60,7 +48,7 @@ struct SQLStoreTests {
     }
 
     @Test("an upsert that changes nothing returns no row; one that does returns the new values", arguments: engines)
-    func upsertReturning(engine: Engine) throws {
+    func upsertReturning(engine: StoreEngine) throws {
         let store = try Self.store(engine)
         let table = Self.table()
         try store.write { try $0.execute("CREATE TABLE \(table) (root TEXT PRIMARY KEY, version BIGINT NOT NULL)") }
@@ -79,7 +67,7 @@ struct SQLStoreTests {
     }
 
     @Test("a transaction that throws leaves nothing behind", arguments: engines)
-    func rollback(engine: Engine) throws {
+    func rollback(engine: StoreEngine) throws {
         struct Refused: Error {}
         let store = try Self.store(engine)
         let table = Self.table()
@@ -101,7 +89,7 @@ struct SQLStoreTests {
     }
 
     @Test("a ? inside quotes is text, not a placeholder; sums read as integers", arguments: engines)
-    func placeholdersAndSums(engine: Engine) throws {
+    func placeholdersAndSums(engine: StoreEngine) throws {
         let store = try Self.store(engine)
         let row = try #require(try store.read { try $0.fetchOne("SELECT '?', ?, 'it''s?'", [5]) })
         #expect(row.string(0) == "?" && row.int64(1) == 5 && row.string(2) == "it's?")

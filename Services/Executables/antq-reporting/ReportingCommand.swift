@@ -26,15 +26,25 @@ struct ReportingCommand: AsyncParsableCommand {
     var http = "127.0.0.1:7380"
     @Option(help: "The issuing office printed at the head of the official report.")
     var issuer = "CÔNG AN TỈNH TUYÊN QUANG"
+    @Option(
+        help: """
+            The store: a postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE URL for a central PostgreSQL server \
+            (default: reporting.sqlite in the data directory).
+            """)
+    var store: String?
 
     func validate() throws {
         guard HTTPAddress(http) != nil else { throw ValidationError("--http \(http) is not host:port") }
+        if let store, !(store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")) {
+            throw ValidationError("--store \(store) is not a postgres:// URL (leave it out for SQLite)")
+        }
     }
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.reporting")
-        let configuration = try SubscriberConfiguration(
+        var configuration = try SubscriberConfiguration(
             options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
+        configuration.store = store
         guard let address = HTTPAddress(http) else { throw ValidationError("--http \(http) is not host:port") }
         let services = try ReportingService.make(
             configuration: configuration, calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
