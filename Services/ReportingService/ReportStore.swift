@@ -14,6 +14,8 @@ struct ReportStore: EventApplier {
     let calendar: ObligationCalendar?
     /// The calendar's obligations by the kind of submission that meets them (looked up per event).
     private let obligationsByKind: [SubmissionKind: [Obligation]]
+    /// Each unit's best result of the transaction being applied, written at its end.
+    private let kept = KeptResults()
 
     init(calendar: ObligationCalendar? = nil) {
         self.calendar = calendar
@@ -293,8 +295,22 @@ struct ReportStore: EventApplier {
                 ])
         ]
 
+    /// Applies one event on its own, as a transaction of one (the subscriber applies batches).
     func apply(_ event: Event, in db: any SQLExecutor) throws {
+        startBatch()
         try apply(event, prepared: try prepare(event), in: db)
+        try finishBatch(in: db)
+    }
+
+    /// What applying a `submission.received` writes, worked out off the subscriber's thread.
+    struct ReceivedSubmission: Sendable {
+        let facts: SubmissionFacts
+        /// The year of its period, and the obligations it meets then, on the day (in Vietnam) it was accepted.
+        let year: Int?
+        let obligationsMet: [String]
+        let metOn: String?
+        /// Its indicators as the JSON object stored, `nil` when it carries none.
+        let indicatorValues: String?
     }
 
     /// The facts of a `submission.received`, the outline of a `submission.evaluated` (decoded on the
@@ -302,11 +318,14 @@ struct ReportStore: EventApplier {
     func prepare(_ event: Event) throws -> (any Sendable)? {
         switch event.type {
         case .submissionReceived:
-            do { return try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
+            let facts: SubmissionFacts
+            do { facts = try SubmissionFacts(json: try JSONParser.parse(event.body)) } catch {
                 throw WireError(.badRequest, "submission.received \(event.sequence) of \(event.producer): \(error)")
             }
+            return received(facts)
         case .submissionEvaluated:
-            return try EvaluationOutline(body: event.body)
+            let evaluation = try EvaluationOutline(body: event.body)
+            return PreparedEvaluation(outline: evaluation, result: result(of: evaluation, body: event.body))
         default:
             return nil
         }
@@ -314,22 +333,51 @@ struct ReportStore: EventApplier {
 
     func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws {
         switch prepared {
-        case let facts as SubmissionFacts:
-            try receive(facts, db)
-            try recordObligations(facts, db)
-            try recordIndicators(facts, db)
-        case let evaluation as EvaluationOutline:
-            try applyEvaluation(evaluation, body: event.body, db)
+        case let received as ReceivedSubmission:
+            try receive(received.facts, db)
+            try recordObligations(received, db)
+            try recordIndicators(received, db)
+        case let evaluation as PreparedEvaluation:
+            try applyEvaluation(evaluation, db)
         default:
             break
         }
     }
 
-    /// A result: the submission version is evaluated (unless a later version is known); under a set,
-    /// the unit's standing may change.
-    private func applyEvaluation(_ evaluation: EvaluationOutline, body: [UInt8], _ db: any SQLExecutor) throws {
+    /// A `submission.evaluated` as applying it needs it, worked out off the subscriber's thread.
+    struct PreparedEvaluation: Sendable {
+        let outline: EvaluationOutline
+        /// The unit's `report_result` row when a criteria set judged it, and the key it replaces.
+        let result: (key: String, candidate: KeptResults.Candidate)?
+    }
+
+    /// The `report_result` row of a judged evaluation (the whole body is kept for the drill-down).
+    private func result(
+        of evaluation: EvaluationOutline, body: [UInt8]
+    ) -> (key: String, candidate: KeptResults.Candidate)? {
         let facts = evaluation.submission
-        let judged = evaluation.criteriaSet != nil && evaluation.judgement != nil
+        guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
+            let year = Period(facts.period)?.year
+        else { return nil }
+        let (setID, setVersion) = Self.split(reference)
+        let setOrder = Self.sortable(setVersion)
+        let revision = evaluation.revision ?? 0
+        let row: [any SQLValueConvertible] = [
+            facts.unit, year, setID, reference, setOrder, revision, judgement.rawValue, facts.unitKind.rawValue,
+            facts.area, facts.root, facts.version, evaluation.outcome.rawValue, evaluation.level, evaluation.points,
+            body,
+        ]
+        return (
+            "\(facts.unit)|\(year)|\(setID)",
+            KeptResults.Candidate(setOrder: setOrder, revision: revision, row: row.map(\.sqlValue))
+        )
+    }
+
+    /// A result: the submission version is evaluated (unless a later version is known); under a set,
+    /// the unit's standing may change (written at the end of the transaction: ``finishBatch(in:)``).
+    private func applyEvaluation(_ evaluation: PreparedEvaluation, _ db: any SQLExecutor) throws {
+        let facts = evaluation.outline.submission
+        let judged = evaluation.outline.criteriaSet != nil && evaluation.outline.judgement != nil
         // Evaluated in its latest version, "not applicable" or judged by a set (NULL): one statement,
         // which changes nothing when a later version is already known (report_count follows by trigger).
         try db.execute(
@@ -343,33 +391,34 @@ struct ReportStore: EventApplier {
             """,
             [
                 facts.root, facts.unit, facts.unitKind.rawValue, facts.area, facts.kind.rawValue, facts.period,
-                facts.version, facts.version, judged ? nil : evaluation.outcome.rawValue,
+                facts.version, facts.version, judged ? nil : evaluation.outline.outcome.rawValue,
             ])
-        guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
-            let year = Period(facts.period)?.year
-        else { return }
-        let (setID, setVersion) = Self.split(reference)
-        // A late result of an older set version, or one that saw fewer submissions, does not replace
-        // a newer one; the first result of a (set version, revision) stands.
-        try db.execute(
-            """
-            INSERT INTO report_result
-                (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
-                 version, outcome, level, points, result)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (unit, year, set_id) DO UPDATE SET
-                criteria_set = excluded.criteria_set, set_order = excluded.set_order,
-                revision = excluded.revision, root = excluded.root, version = excluded.version,
-                outcome = excluded.outcome, level = excluded.level, points = excluded.points,
-                result = excluded.result
-            WHERE excluded.set_order > report_result.set_order
-               OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
-            """,
-            [
-                facts.unit, year, setID, reference, Self.sortable(setVersion), evaluation.revision ?? 0,
-                judgement.rawValue, facts.unitKind.rawValue, facts.area, facts.root, facts.version,
-                evaluation.outcome.rawValue, evaluation.level, evaluation.points, body,
-            ])
+        if let (key, candidate) = evaluation.result { kept.offer(candidate, for: key) }
+    }
+
+    /// Forgets what a failed attempt at the transaction kept back.
+    func startBatch() { _ = kept.take() }
+
+    /// Writes each unit's best result of the batch: a late result of an older set version, or one
+    /// that saw fewer submissions, does not replace a newer one; the first of equals stands.
+    func finishBatch(in db: any SQLExecutor) throws {
+        for candidate in kept.take() {
+            try db.execute(
+                """
+                INSERT INTO report_result
+                    (unit, year, set_id, criteria_set, set_order, revision, judgement, unit_kind, area, root,
+                     version, outcome, level, points, result)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (unit, year, set_id) DO UPDATE SET
+                    criteria_set = excluded.criteria_set, set_order = excluded.set_order,
+                    revision = excluded.revision, root = excluded.root, version = excluded.version,
+                    outcome = excluded.outcome, level = excluded.level, points = excluded.points,
+                    result = excluded.result
+                WHERE excluded.set_order > report_result.set_order
+                   OR (excluded.set_order = report_result.set_order AND excluded.revision > report_result.revision)
+                """,
+                candidate.row)
+        }
     }
 
     /// Records a received version (a later one than known replaces it; report_count follows by trigger).
@@ -387,28 +436,41 @@ struct ReportStore: EventApplier {
             ])
     }
 
-    /// Records the obligations `facts` meets, on the day intake accepted it (the first one stands).
-    private func recordObligations(_ facts: SubmissionFacts, _ db: any SQLExecutor) throws {
-        guard let candidates = obligationsByKind[facts.kind], let period = Period(facts.period) else { return }
-        let year = period.year
-        let obligations = candidates.filter { $0.isMet(by: facts, period: period) }
-        guard !obligations.isEmpty else { return }
-        guard let day = Day.inVietnam(utcTimestamp: facts.acceptedAt) else { return }
-        for obligation in obligations {
+    /// `facts` with the obligations it meets, the day it met them, and its indicators as stored.
+    private func received(_ facts: SubmissionFacts) -> ReceivedSubmission {
+        let period = Period(facts.period)
+        var obligations: [String] = []
+        if let period, let candidates = obligationsByKind[facts.kind] {
+            obligations = candidates.filter { $0.isMet(by: facts, period: period) }.map(\.id)
+        }
+        let values = facts.indicators.map { indicators in
+            var values = JSONWriter()
+            values.beginObject()
+            for (field, value) in indicators.sorted(by: { $0.key < $1.key }) { values.field(field, value) }
+            values.endObject()
+            return String(decoding: values.bytes, as: UTF8.self)
+        }
+        return ReceivedSubmission(
+            facts: facts, year: period?.year, obligationsMet: obligations,
+            metOn: obligations.isEmpty ? nil : Day.inVietnam(utcTimestamp: facts.acceptedAt).map { "\($0)" },
+            indicatorValues: values)
+    }
+
+    /// Records the obligations a submission meets, on the day intake accepted it (the first one stands).
+    private func recordObligations(_ received: ReceivedSubmission, _ db: any SQLExecutor) throws {
+        guard let year = received.year, let metOn = received.metOn else { return }
+        for obligation in received.obligationsMet {
             try db.execute(
                 "INSERT INTO report_obligation (unit, obligation, year, met_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [facts.unit, obligation.id, year, "\(day)"])
+                [received.facts.unit, obligation, year, metOn])
         }
     }
 
-    /// Keeps `facts`' indicators when it is the unit's latest report of its kind and period (by the
+    /// Keeps a report's indicators when it is the unit's latest report of its kind and period (by the
     /// time intake accepted it, then its key): one statement, whatever order reports arrive in.
-    private func recordIndicators(_ facts: SubmissionFacts, _ db: any SQLExecutor) throws {
-        guard let indicators = facts.indicators else { return }
-        var values = JSONWriter()
-        values.beginObject()
-        for (field, value) in indicators.sorted(by: { $0.key < $1.key }) { values.field(field, value) }
-        values.endObject()
+    private func recordIndicators(_ received: ReceivedSubmission, _ db: any SQLExecutor) throws {
+        guard let values = received.indicatorValues else { return }
+        let facts = received.facts
         try db.execute(
             """
             INSERT INTO report_indicator_source
@@ -422,7 +484,7 @@ struct ReportStore: EventApplier {
             """,
             [
                 facts.unit, facts.period, facts.kind.rawValue, facts.unitKind.rawValue, facts.area,
-                facts.acceptedAt, facts.key, String(decoding: values.bytes, as: UTF8.self),
+                facts.acceptedAt, facts.key, values,
             ])
     }
 

@@ -19,6 +19,11 @@ public protocol EventApplier: Sendable {
     func prepare(_ event: Event) throws -> (any Sendable)?
     /// Applies `event` with what ``prepare(_:)`` returned for it.
     func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws
+    /// Called before a transaction's first event (again when the transaction is tried again).
+    func startBatch()
+    /// Called after a transaction's last event, before its checkpoints: an applier may keep back
+    /// writes that a later event of the same transaction would overwrite and make them here, once.
+    func finishBatch(in db: any SQLExecutor) throws
 }
 
 extension EventApplier {
@@ -26,6 +31,8 @@ extension EventApplier {
     public func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws {
         try apply(event, in: db)
     }
+    public func startBatch() {}
+    public func finishBatch(in db: any SQLExecutor) throws {}
 }
 
 /// The subscriber side of the event logs: follows any number of producers, applies each event
@@ -379,6 +386,8 @@ public final class EventSubscriber {
                         metadata: ["endpoint": "\(link.source.replay)", "error": "\(error)"])
                     if let producer = link.producer { cursors[producer]?.abandonCatchUp() }
                 }
+                // One batch per turn: the next one is already on its way, and queries wait meanwhile.
+                return
             case .error:
                 let error = try? JSONCoding.decode(WireError.self, from: reply.body)
                 logger.error(
@@ -477,11 +486,10 @@ public final class EventSubscriber {
         }
         let (apply, next) = cursor.batch(events, lastSequence: header.lastSequence)
         cursors[header.producer] = cursor
-        try commit(apply)
-        // Only then ask for the next batch: asked before the commit, it was waiting when the commit
-        // ended and the reply loop took batch after batch, holding up queries for seconds during a
-        // catch-up, for no measurable gain (docs/performance.md).
+        // Ask for the next batch first: the producer reads and sends it while this one commits.
+        // (The reply loop takes one batch per turn of the reactor, so queries are answered between.)
         if let next { try requestReplay(header.producer, from: next) }
+        try commit(apply)
     }
 
     private func retryLateRequests() throws {
@@ -511,7 +519,7 @@ public final class EventSubscriber {
     /// batch is applied again with a savepoint per event, so the bad one is set aside cleanly.
     private func commit(_ events: [Event]) throws {
         guard !events.isEmpty else { return }
-        let prepared = prepare(events)
+        let prepared = PreparedEvents(events, applier: applier)
         do {
             try commit(events, prepared: prepared, isolatingEach: false)
         } catch is WireError {
@@ -519,33 +527,14 @@ public final class EventSubscriber {
         }
     }
 
-    /// The applier's decoding of each event, on every core for a large batch (decoding needs no store;
-    /// it was a third of reporting's catch-up on the loop thread).
-    private func prepare(_ events: [Event]) -> [Result<(any Sendable)?, any Error>] {
-        let applier = applier
-        @Sendable func decode(_ event: Event) -> Result<(any Sendable)?, any Error> {
-            Result { try applier.prepare(event) }
-        }
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, events.count / 128)
-        guard parts > 1 else { return events.map(decode) }
-        let chunk = (events.count + parts - 1) / parts
-        let decoded = Mutex<[Int: [Result<(any Sendable)?, any Error>]]>([:])
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let range = (part * chunk)..<min(events.count, (part + 1) * chunk)
-            let results = events[range].map(decode)
-            decoded.withLock { $0[part] = results }
-        }
-        return decoded.withLock { parts in parts.keys.sorted().flatMap { parts[$0] ?? [] } }
-    }
-
-    private func commit(
-        _ events: [Event], prepared: [Result<(any Sendable)?, any Error>], isolatingEach: Bool
-    ) throws {
+    private func commit(_ events: [Event], prepared: PreparedEvents, isolatingEach: Bool) throws {
         var announced: [(producer: String, source: Source)] = []
         try database.write { db in
             announced = []
+            applier.startBatch()
             var last: [String: UInt64] = [:]
-            for (event, decoded) in zip(events, prepared) {
+            for (index, event) in events.enumerated() {
+                let decoded = prepared.result(at: index)
                 do {
                     if isolatingEach {
                         try db.inSavepoint { try applier.apply(event, prepared: try decoded.get(), in: db) }
@@ -581,6 +570,7 @@ public final class EventSubscriber {
                         (announcement.producer, Source(publish: announcement.publish, replay: announcement.replay)))
                 }
             }
+            try applier.finishBatch(in: db)
             for (producer, sequence) in last {
                 try db.execute(
                     """

@@ -139,7 +139,11 @@ public struct EvaluationOutline: Sendable, Equatable {
     public init(body: [UInt8]) throws(WireError) {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(body, skippingMembers: ["criteria", "summary", "sources"])
+            json = try JSONParser.parse(
+                body,
+                skippingMembers: [
+                    "criteria", "summary", "sources", "level_name", "maximum_points", "evaluated_at", "worker",
+                ])
         } catch { throw WireError(.badRequest, "evaluation body: \(error)") }
         guard let submission = json.object?["submission"],
             let outcome = json.object?["outcome"]?.string.flatMap(Evaluation.Outcome.init(rawValue:))

@@ -180,6 +180,8 @@ public struct JSONParser {
     private mutating func skipString() throws(JSONParseError) {
         index += 1
         while index < bytes.count {
+            index = plainRunEnd(from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -189,6 +191,44 @@ public struct JSONParser {
             index += byte == UInt8(ascii: "\\") ? 2 : 1
         }
         throw error("unterminated string")
+    }
+
+    /// The index of the first byte at or after `start` that ends a plain run of string content: a
+    /// quote, a backslash or a control character (or the end). Eight bytes at a time: the evaluations
+    /// reporting reads are mostly long Vietnamese reasons.
+    private func plainRunEnd(from start: Int) -> Int {
+        plainRun(from: start).end
+    }
+
+    /// ``plainRunEnd(from:)``, and whether the run is all ASCII (it needs no UTF-8 validation).
+    private func plainRun(from start: Int) -> (end: Int, isASCII: Bool) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            var seen: UInt64 = 0
+            guard let base = buffer.baseAddress else { return (index, true) }
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= buffer.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                let quotes = word ^ (ones &* 0x22)
+                let backslashes = word ^ (ones &* 0x5C)
+                // A byte is zero in `quotes`/`backslashes`, or below 0x20 in `word` (bytes of 0x80 and
+                // above, UTF-8's, never match: their own high bit masks them out).
+                let special =
+                    ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                    | ((word &- (ones &* 0x20)) & ~word)
+                if special & highs != 0 { break }
+                seen |= word
+                index += 8
+            }
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                seen |= UInt64(byte)
+                index += 1
+            }
+            return (index, seen & highs == 0)
+        }
     }
 
     private mutating func parseArray() throws(JSONParseError) -> JSONValue {
@@ -220,8 +260,17 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII (ids, kinds, times: most strings) needs no UTF-8 validation.
+        let run = plainRun(from: index)
+        if run.isASCII, run.end < bytes.count, bytes[run.end] == UInt8(ascii: "\"") {
+            index = run.end + 1
+            return bytes.withUnsafeBufferPointer { buffer in
+                String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<run.end]), as: UTF8.self)
+            }
+        }
         while index < bytes.count {
+            index = plainRunEnd(from: index)
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 guard let text = String(validating: bytes[start..<index], as: UTF8.self) else {

@@ -61,30 +61,31 @@ public struct SQLiteExecutor: SQLExecutor {
                 throw SQLStoreError(error.message ?? "\(error)", sql: sql)
             }
         }
-        let handle = try bound(sql, arguments)
-        defer { sqlite3_reset(handle) }
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return }
-            if code != SQLITE_ROW { throw failure(code, sql) }
+        try withBound(sql, arguments) { handle in
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return }
+                if code != SQLITE_ROW { throw failure(code, sql) }
+            }
         }
     }
 
     public func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        let handle = try bound(sql, arguments)
-        defer { sqlite3_reset(handle) }
-        let columns = sqlite3_column_count(handle)
-        var rows: [SQLRow] = []
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return rows }
-            guard code == SQLITE_ROW else { throw failure(code, sql) }
-            rows.append(SQLRow((0..<columns).map { Self.value(handle, $0) }))
+        try withBound(sql, arguments) { handle in
+            let columns = sqlite3_column_count(handle)
+            var rows: [SQLRow] = []
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { return rows }
+                guard code == SQLITE_ROW else { throw failure(code, sql) }
+                rows.append(SQLRow((0..<columns).map { Self.value(handle, $0) }))
+            }
         }
     }
 
-    /// The cached statement for `sql`, reset, with `arguments` bound in order.
-    private func bound(_ sql: String, _ arguments: [SQLValue]) throws -> OpaquePointer {
+    /// Runs `body` on the cached statement for `sql` with `arguments` bound in order; the statement
+    /// is reset and its bindings cleared afterwards.
+    private func withBound<T>(_ sql: String, _ arguments: [SQLValue], _ body: (OpaquePointer) throws -> T) throws -> T {
         let statement: Statement
         do { statement = try db.cachedStatement(sql: sql) } catch let error as DatabaseError {
             throw SQLStoreError(error.message ?? "\(error)", sql: sql)
@@ -95,36 +96,53 @@ public struct SQLiteExecutor: SQLExecutor {
             throw SQLStoreError(
                 "\(arguments.count) arguments for \(sqlite3_bind_parameter_count(handle)) placeholders", sql: sql)
         }
-        for (offset, value) in arguments.enumerated() {
-            let index = Int32(offset + 1)
-            let code: Int32 =
-                switch value {
-                case .null: sqlite3_bind_null(handle, index)
-                case .integer(let integer): sqlite3_bind_int64(handle, index, integer)
-                case .real(let real): sqlite3_bind_double(handle, index, real)
-                case .text(var text):
-                    text.isEmpty
-                        ? sqlite3_bind_text(handle, index, "", 0, Self.transient)
-                        : text.withUTF8 {
-                            sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
-                        }
-                case .blob(let bytes):
-                    bytes.isEmpty
-                        ? sqlite3_bind_zeroblob(handle, index, 0)
-                        : bytes.withUnsafeBytes {
-                            sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
-                        }
-                }
-            guard code == SQLITE_OK else { throw failure(code, sql) }
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
         }
-        return handle
+        return try bind(arguments, from: 0, handle, sql, body)
+    }
+
+    /// Binds `arguments[offset...]` and runs `body`. Text and blobs are bound without a copy: each
+    /// one's bytes stay valid in a closure around the rest, until `body` has stepped the statement.
+    private func bind<T>(
+        _ arguments: [SQLValue], from offset: Int, _ handle: OpaquePointer, _ sql: String,
+        _ body: (OpaquePointer) throws -> T
+    ) throws -> T {
+        var offset = offset
+        while offset < arguments.count {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch arguments[offset] {
+            case .null: code = sqlite3_bind_null(handle, index)
+            case .integer(let integer): code = sqlite3_bind_int64(handle, index, integer)
+            case .real(let real): code = sqlite3_bind_double(handle, index, real)
+            case .text(var text) where !text.isEmpty:
+                return try text.withUTF8 { bytes in
+                    let code = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
+                    guard code == SQLITE_OK else { throw failure(code, sql) }
+                    return try bind(arguments, from: offset + 1, handle, sql, body)
+                }
+            case .text: code = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            case .blob(let bytes) where !bytes.isEmpty:
+                return try bytes.withUnsafeBytes { bytes in
+                    let code = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
+                    guard code == SQLITE_OK else { throw failure(code, sql) }
+                    return try bind(arguments, from: offset + 1, handle, sql, body)
+                }
+            case .blob: code = sqlite3_bind_zeroblob(handle, index, 0)
+            }
+            guard code == SQLITE_OK else { throw failure(code, sql) }
+            offset += 1
+        }
+        return try body(handle)
     }
 
     private func failure(_ code: Int32, _ sql: String) -> SQLStoreError {
         SQLStoreError(String(cString: sqlite3_errmsg(db.sqliteConnection)) + " (SQLite code \(code))", sql: sql)
     }
 
-    /// SQLite copies what it is given (the Swift buffers do not outlive the call).
+    /// SQLite copies what it is given (for the empty text, whose buffer may not exist).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     private static func value(_ handle: OpaquePointer, _ column: Int32) -> SQLValue {

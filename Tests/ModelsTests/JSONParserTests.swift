@@ -125,4 +125,28 @@ struct JSONWriterTests {
         let deep = "{\"criteria\": " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}"
         #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(deep.utf8), skippingMembers: ["criteria"]) }
     }
+
+    @Test("strings read eight bytes at a time: a quote, escape or control character at every offset is found")
+    func stringsAtEveryOffset() throws {
+        // Vietnamese text (multi-byte UTF-8) around one special sequence, at every position of a word.
+        for length in 0..<24 {
+            for special in ["\\\"", "\\\\", "\\n", "\\u00e2", ""] {
+                let plain = String(repeating: "ạ", count: length / 2) + String(repeating: "x", count: length % 2)
+                let inner = plain + special + plain
+                let expected = try #require(
+                    try JSONSerialization.jsonObject(with: Data("[\"\(inner)\"]".utf8)) as? [String]
+                ).first
+                #expect(try JSONParser.parse(Array("\"\(inner)\"".utf8)) == .string(expected ?? ""), "\(inner)")
+                let skipped = try JSONParser.parse(
+                    Array("{\"s\": \"\(inner)\", \"a\": 1}".utf8), skippingMembers: ["s"])
+                #expect(skipped == .object(["a": .number(1)]), "\(inner)")
+                // A raw control character is refused wherever it is, read or skipped.
+                let raw = "\"" + plain + "\u{01}" + plain + "\""
+                #expect(throws: JSONParseError.self, "\(length)") { try JSONParser.parse(Array(raw.utf8)) }
+                #expect(throws: JSONParseError.self, "\(length)") {
+                    try JSONParser.parse(Array("{\"s\": \(raw)}".utf8), skippingMembers: ["s"])
+                }
+            }
+        }
+    }
 }
