@@ -30,8 +30,10 @@ public final class PostgresStore: SQLStore {
         let configuration = PostgresConnection.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: String(components.path.dropFirst()), tls: .disable)
-        writer = Link(configuration: configuration, id: 0, logger: logger)
-        self.readers = (1...max(1, readers)).map { Link(configuration: configuration, id: $0, logger: logger) }
+        writer = Link(configuration: configuration, id: 0, prepares: true, logger: logger)
+        self.readers = (1...max(1, readers)).map {
+            Link(configuration: configuration, id: $0, prepares: false, logger: logger)
+        }
         // Fail at start, with the reason, when the server cannot be reached.
         try writer.withConnection { _ in }
     }
@@ -58,7 +60,7 @@ public final class PostgresStore: SQLStore {
     /// Runs one statement outside any transaction, e.g. `CREATE DATABASE` (for tests and benchmarks).
     public func executeAlone(_ sql: String) throws {
         try writer.withConnection { connection in
-            let executor = Executor(connection: connection, logger: writer.logger)
+            let executor = Executor(connection: connection, link: writer, logger: writer.logger)
             _ = try executor.fetchAll(sql, [])
         }
     }
@@ -89,12 +91,30 @@ public final class PostgresStore: SQLStore {
         let configuration: PostgresConnection.Configuration
         let id: Int
         let logger: Logger
+        /// Whether statements are prepared once per connection (the writer's: the same few statements
+        /// run for every event, and parsing each again was most of the server's work).
+        let prepares: Bool
         private let connection = Mutex<PostgresConnection?>(nil)
+        private let statements = Mutex<[String: PreparedQuery]>([:])
 
-        init(configuration: PostgresConnection.Configuration, id: Int, logger: Logger) {
+        init(configuration: PostgresConnection.Configuration, id: Int, prepares: Bool, logger: Logger) {
             self.configuration = configuration
             self.id = id
+            self.prepares = prepares
             self.logger = logger
+        }
+
+        /// The statement `sql` prepared on `connection` (at most 100 kept: statements built with a
+        /// variable number of placeholders are not worth keeping).
+        func prepared(_ sql: String, on connection: PostgresConnection) throws -> PreparedQuery? {
+            if let known = statements.withLock({ $0[sql] }) { return known }
+            guard statements.withLock({ $0.count }) < 100 else { return nil }
+            let statement: PreparedQuery
+            do { statement = try connection.prepare(query: PostgresStore.rewritten(sql)).wait() } catch {
+                throw SQLStoreError(PostgresStore.message(error), sql: sql)
+            }
+            statements.withLock { $0[sql] = statement }
+            return statement
         }
 
         func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
@@ -112,13 +132,14 @@ public final class PostgresStore: SQLStore {
                         sql: "")
                 }
                 current = opened
+                statements.withLock { $0.removeAll() }  // they were the lost connection's
                 return try body(opened)
             }
         }
 
         func transaction<T>(begin: String, _ body: (any SQLExecutor) throws -> T) throws -> T {
             try withConnection { connection in
-                let executor = Executor(connection: connection, logger: logger)
+                let executor = Executor(connection: connection, link: self, logger: logger)
                 try executor.execute(begin, [SQLValue]())
                 do {
                     let result = try body(executor)
@@ -145,26 +166,28 @@ public final class PostgresStore: SQLStore {
     /// 256th pending statement waits for them, and the first failure among them is thrown there.
     final class Executor: SQLExecutor {
         let connection: PostgresConnection
+        let link: Link
         let logger: Logger
-        private var pending: [(future: EventLoopFuture<PostgresQueryResult>, sql: String)] = []
+        private var pending: [(future: EventLoopFuture<[SQLRow]>, sql: String)] = []
 
-        init(connection: PostgresConnection, logger: Logger) {
+        init(connection: PostgresConnection, link: Link, logger: Logger) {
             self.connection = connection
+            self.link = link
             self.logger = logger
         }
 
         func execute(_ sql: String, _ arguments: [SQLValue]) throws {
             let isControl = arguments.isEmpty && (sql.hasPrefix("COMMIT") || sql.hasPrefix("ROLLBACK"))
             if isControl || pending.count >= 256 { try settle() }
-            pending.append((send(sql, arguments), sql))
+            pending.append((try send(sql, arguments, reusable: true), sql))
             if isControl || sql.hasPrefix("BEGIN") { try settle() }
         }
 
         func fetchAll(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
             try settle()
             do {
-                return try send(sql, arguments).wait().map { row in SQLRow(try row.map(PostgresStore.value)) }
-            } catch let error as PSQLError {
+                return try send(sql, arguments, reusable: false).wait()
+            } catch {
                 throw SQLStoreError(PostgresStore.message(error), sql: sql)
             }
         }
@@ -177,15 +200,22 @@ public final class PostgresStore: SQLStore {
             for (future, sql) in sent {
                 do { _ = try future.wait() } catch {
                     if failure == nil {
-                        failure =
-                            (error as? PSQLError).map { SQLStoreError(PostgresStore.message($0), sql: sql) } ?? error
+                        failure = SQLStoreError(PostgresStore.message(error), sql: sql)
                     }
                 }
             }
             if let failure { throw failure }
         }
 
-        private func send(_ sql: String, _ arguments: [SQLValue]) -> EventLoopFuture<PostgresQueryResult> {
+        /// Sends `sql`: as the writer's prepared statement when it has arguments and is `reusable` (a
+        /// statement whose rows nobody reads: those would come back in text format), else unnamed.
+        /// Rows are read into ``SQLRow``s on the connection's event loop.
+        private func send(
+            _ sql: String, _ arguments: [SQLValue], reusable: Bool
+        ) throws -> EventLoopFuture<[SQLRow]> {
+            if reusable, link.prepares, !arguments.isEmpty, let statement = try link.prepared(sql, on: connection) {
+                return statement.execute(arguments.map(Self.data)).map { _ in [] }
+            }
             var binds = PostgresBindings(capacity: arguments.count)
             for argument in arguments {
                 switch argument {
@@ -197,7 +227,20 @@ public final class PostgresStore: SQLStore {
                 }
             }
             let query = PostgresQuery(unsafeSQL: PostgresStore.rewritten(sql), binds: binds)
-            return connection.query(query, logger: logger)
+            return connection.query(query, logger: logger).flatMapThrowing { rows in
+                try rows.map { SQLRow(try $0.map(PostgresStore.value)) }
+            }
+        }
+
+        /// A value as a prepared statement's argument.
+        static func data(_ value: SQLValue) -> PostgresData {
+            switch value {
+            case .null: PostgresData.null
+            case .integer(let integer): PostgresData(int64: integer)
+            case .real(let real): PostgresData(double: real)
+            case .text(let text): PostgresData(string: text)
+            case .blob(let bytes): PostgresData(bytes: bytes)
+            }
         }
 
         deinit {
@@ -207,7 +250,8 @@ public final class PostgresStore: SQLStore {
     }
 
     /// What the server said (message and SQLSTATE), or what went wrong on the connection.
-    static func message(_ error: PSQLError) -> String {
+    static func message(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "PostgreSQL: \(error)" }
         if let info = error.serverInfo, let message = info[.message] {
             return "PostgreSQL: \(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
         }
