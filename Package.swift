@@ -153,7 +153,8 @@ let package = Package(
         .executableTarget(
             name: "antq-reporting",
             dependencies: [
-                "ReportingService", "Obligations", "EventLog", "ServiceKit", "ServiceHTTP", "ZeroMQ", argumentParser,
+                "ReportingService", "Obligations", "EventLog", "SQLStore", "ServiceKit", "ServiceHTTP", "ZeroMQ",
+                argumentParser,
                 logging,
                 lifecycle,
             ],

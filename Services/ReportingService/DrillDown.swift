@@ -116,7 +116,8 @@ extension ReportStore {
             submissions[unit] = row.int(1)
             guard facts[unit] == nil, registry?[unit] == nil,
                 let first = try db.fetchOne(
-                    "SELECT unit_kind, area FROM report_submission WHERE unit = ? LIMIT 1", [unit]),
+                    "SELECT unit_kind, area FROM report_submission WHERE unit = ? AND period IN (?, ?, ?) LIMIT 1",
+                    [unit, "\(year)", "\(year)-H1", "\(year)-H2"]),
                 let unitKind = first.string(0), let area = first.string(1)
             else { continue }
             facts[unit] = (unitKind, area)

@@ -9,6 +9,20 @@ import Synchronization
 /// The best is the same as applying the results one by one: a higher set version, then a higher
 /// revision replaces; of equals, the first one stands (and the store's row wins over an equal one).
 final class KeptResults: Sendable {
+    /// A unit, year and criteria set, compared byte by byte as the store compares its key (Swift's
+    /// `String ==` treats canonically equivalent spellings as equal; the store does not).
+    struct Key: Hashable, Sendable {
+        let unit: [UInt8]
+        let year: Int
+        let setID: [UInt8]
+
+        init(unit: String, year: Int, setID: String) {
+            self.unit = Array(unit.utf8)
+            self.year = year
+            self.setID = Array(setID.utf8)
+        }
+    }
+
     /// One unit's best result of the batch for a year and set.
     struct Candidate: Sendable {
         let setOrder: String
@@ -18,21 +32,27 @@ final class KeptResults: Sendable {
     }
 
     private struct State {
-        var order: [String] = []
-        var best: [String: Candidate] = [:]
+        var order: [Key] = []
+        var best: [Key: Candidate] = [:]
     }
 
     private let state = Mutex(State())
 
     /// Keeps `candidate` for `key` when it is better than what is kept.
-    func offer(_ candidate: Candidate, for key: String) {
+    func offer(_ candidate: Candidate, for key: Key) {
         state.withLock { state in
             guard let kept = state.best[key] else {
                 state.order.append(key)
                 state.best[key] = candidate
                 return
             }
-            if (candidate.setOrder, candidate.revision) > (kept.setOrder, kept.revision) { state.best[key] = candidate }
+            // Set versions compare as the store compares them: byte by byte.
+            let sameSet = candidate.setOrder.utf8.elementsEqual(kept.setOrder.utf8)
+            let better =
+                sameSet
+                ? candidate.revision > kept.revision
+                : kept.setOrder.utf8.lexicographicallyPrecedes(candidate.setOrder.utf8)
+            if better { state.best[key] = candidate }
         }
     }
 

@@ -295,7 +295,8 @@ struct ReportStore: EventApplier {
                 ])
         ]
 
-    /// Applies one event on its own, as a transaction of one (the subscriber applies batches).
+    /// Applies one event on its own, as a batch of one inside the caller's transaction (for tests and
+    /// tools: never while a subscriber's batch is open, whose kept results it would drop).
     func apply(_ event: Event, in db: any SQLExecutor) throws {
         startBatch()
         try apply(event, prepared: try prepare(event), in: db)
@@ -348,13 +349,13 @@ struct ReportStore: EventApplier {
     struct PreparedEvaluation: Sendable {
         let outline: EvaluationOutline
         /// The unit's `report_result` row when a criteria set judged it, and the key it replaces.
-        let result: (key: String, candidate: KeptResults.Candidate)?
+        let result: (key: KeptResults.Key, candidate: KeptResults.Candidate)?
     }
 
     /// The `report_result` row of a judged evaluation (the whole body is kept for the drill-down).
     private func result(
         of evaluation: EvaluationOutline, body: [UInt8]
-    ) -> (key: String, candidate: KeptResults.Candidate)? {
+    ) -> (key: KeptResults.Key, candidate: KeptResults.Candidate)? {
         let facts = evaluation.submission
         guard let reference = evaluation.criteriaSet, let judgement = evaluation.judgement,
             let year = Period(facts.period)?.year
@@ -368,7 +369,7 @@ struct ReportStore: EventApplier {
             body,
         ]
         return (
-            "\(facts.unit)|\(year)|\(setID)",
+            KeptResults.Key(unit: facts.unit, year: year, setID: setID),
             KeptResults.Candidate(setOrder: setOrder, revision: revision, row: row.map(\.sqlValue))
         )
     }

@@ -14,8 +14,8 @@ import ZeroMQ
 public protocol EventApplier: Sendable {
     func apply(_ event: Event, in db: any SQLExecutor) throws
     /// Decodes what applying `event` needs, without the store: the subscriber calls it for a batch's
-    /// events on several threads before the transaction. Throws what `apply` would for a body it
-    /// cannot use. The default decodes nothing.
+    /// events on other threads while its transaction applies earlier ones, so it must not read what
+    /// `apply` writes. Throws what `apply` would for a body it cannot use. The default decodes nothing.
     func prepare(_ event: Event) throws -> (any Sendable)?
     /// Applies `event` with what ``prepare(_:)`` returned for it.
     func apply(_ event: Event, prepared: (any Sendable)?, in db: any SQLExecutor) throws
@@ -485,11 +485,15 @@ public final class EventSubscriber {
             index += 3
         }
         let (apply, next) = cursor.batch(events, lastSequence: header.lastSequence)
-        cursors[header.producer] = cursor
         // Ask for the next batch first: the producer reads and sends it while this one commits.
         // (The reply loop takes one batch per turn of the reactor, so queries are answered between.)
         if let next { try requestReplay(header.producer, from: next) }
         try commit(apply)
+        // Only a committed batch moves the cursor: after a failed one, the early reply no longer
+        // follows on and the batch is asked for again.
+        cursors[header.producer] = cursor
+        // The early request's wait starts now: a long commit is not a late answer.
+        linksByProducer[header.producer]?.pending?.sentAt = clock.now
     }
 
     private func retryLateRequests() throws {

@@ -18,17 +18,20 @@ public final class PostgresStore: SQLStore {
     private let nextReader = Atomic<Int>(0)
 
     /// Connects to `url`: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (no TLS: loopback or a
-    /// private network; TLS comes with issue 7).
+    /// private network; TLS comes with issue 7). Without a password in the URL, `PGPASSWORD` is used
+    /// when set (a password on the command line shows in `ps`).
     public init(url: String, readers: Int = 2, logger: Logger) throws {
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, let user = components.user, components.path.count > 1
         else {
             throw SQLStoreError(
-                "not a PostgreSQL URL: expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE", sql: url)
+                "not a PostgreSQL URL: expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+                sql: Self.redacted(url))
         }
         let configuration = PostgresConnection.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            host: host, port: components.port ?? 5432, username: user,
+            password: components.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"],
             database: String(components.path.dropFirst()), tls: .disable)
         writer = Link(configuration: configuration, id: 0, prepares: true, logger: logger)
         self.readers = (1...max(1, readers)).map {
@@ -36,6 +39,13 @@ public final class PostgresStore: SQLStore {
         }
         // Fail at start, with the reason, when the server cannot be reached.
         try writer.withConnection { _ in }
+    }
+
+    /// `url` with its password, if any, replaced by `***` (for messages and logs).
+    public static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.password != nil else { return url }
+        components.password = "***"
+        return components.string ?? "postgres://***"
     }
 
     /// Applies the steps of `migrations` not yet recorded in `antq_migration`, each in a transaction,
@@ -128,7 +138,8 @@ public final class PostgresStore: SQLStore {
                     ).wait()
                 } catch {
                     throw SQLStoreError(
-                        "cannot connect to PostgreSQL at \(configuration.host ?? "?"): \(String(reflecting: error))",
+                        "cannot connect to PostgreSQL at \(configuration.host ?? "?"):\(configuration.port ?? 5432): "
+                            + PostgresStore.message(error),
                         sql: "")
                 }
                 current = opened
@@ -140,14 +151,20 @@ public final class PostgresStore: SQLStore {
         func transaction<T>(begin: String, _ body: (any SQLExecutor) throws -> T) throws -> T {
             try withConnection { connection in
                 let executor = Executor(connection: connection, link: self, logger: logger)
-                try executor.execute(begin, [SQLValue]())
                 do {
+                    try executor.execute(begin, [SQLValue]())
                     let result = try body(executor)
                     try executor.execute("COMMIT", [SQLValue]())
                     return result
                 } catch {
-                    try? executor.execute("ROLLBACK", [SQLValue]())
-                    throw error
+                    // A statement sent earlier may have failed unseen: its failure is the cause (what
+                    // `body` threw came after), and the ROLLBACK must go out whatever it was.
+                    let unseen = executor.drain()
+                    do { _ = try connection.query("ROLLBACK", logger: logger).wait() } catch {
+                        // A connection that cannot roll back is not used again.
+                        try? connection.close().wait()
+                    }
+                    throw unseen ?? error
                 }
             }
         }
@@ -189,6 +206,16 @@ public final class PostgresStore: SQLStore {
                 return try send(sql, arguments, reusable: false).wait()
             } catch {
                 throw SQLStoreError(PostgresStore.message(error), sql: sql)
+            }
+        }
+
+        /// Waits for every statement sent; returns the first one's failure instead of throwing it.
+        func drain() -> (any Error)? {
+            do {
+                try settle()
+                return nil
+            } catch {
+                return error
             }
         }
 

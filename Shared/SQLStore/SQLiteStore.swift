@@ -96,46 +96,59 @@ public struct SQLiteExecutor: SQLExecutor {
             throw SQLStoreError(
                 "\(arguments.count) arguments for \(sqlite3_bind_parameter_count(handle)) placeholders", sql: sql)
         }
-        defer {
-            sqlite3_reset(handle)
-            sqlite3_clear_bindings(handle)
-        }
-        return try bind(arguments, from: 0, handle, sql, body)
+        defer { sqlite3_reset(handle) }
+        return try bind(arguments, from: 0, copying: arguments.count > 32, handle, sql, body)
     }
 
     /// Binds `arguments[offset...]` and runs `body`. Text and blobs are bound without a copy: each
-    /// one's bytes stay valid in a closure around the rest, until `body` has stepped the statement.
+    /// one's bytes stay valid in a closure around the rest, and the bindings are cleared inside
+    /// them, before the bytes go. Past 32 arguments (a long `IN` list) they are copied instead,
+    /// so the closures do not nest without bound.
     private func bind<T>(
-        _ arguments: [SQLValue], from offset: Int, _ handle: OpaquePointer, _ sql: String,
+        _ arguments: [SQLValue], from offset: Int, copying: Bool, _ handle: OpaquePointer, _ sql: String,
         _ body: (OpaquePointer) throws -> T
     ) throws -> T {
         var offset = offset
         while offset < arguments.count {
             let index = Int32(offset + 1)
-            let code: Int32
             switch arguments[offset] {
-            case .null: code = sqlite3_bind_null(handle, index)
-            case .integer(let integer): code = sqlite3_bind_int64(handle, index, integer)
-            case .real(let real): code = sqlite3_bind_double(handle, index, real)
-            case .text(var text) where !text.isEmpty:
+            case .null: try check(sqlite3_bind_null(handle, index), handle, sql)
+            case .integer(let integer): try check(sqlite3_bind_int64(handle, index, integer), handle, sql)
+            case .real(let real): try check(sqlite3_bind_double(handle, index, real), handle, sql)
+            case .text(var text) where !text.isEmpty && !copying:
                 return try text.withUTF8 { bytes in
-                    let code = sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
-                    guard code == SQLITE_OK else { throw failure(code, sql) }
-                    return try bind(arguments, from: offset + 1, handle, sql, body)
+                    try check(sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), nil), handle, sql)
+                    return try bind(arguments, from: offset + 1, copying: false, handle, sql, body)
                 }
-            case .text: code = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-            case .blob(let bytes) where !bytes.isEmpty:
+            case .text(var text) where !text.isEmpty:
+                let code = text.withUTF8 {
+                    sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
+                }
+                try check(code, handle, sql)
+            case .text: try check(sqlite3_bind_text(handle, index, "", 0, Self.transient), handle, sql)
+            case .blob(let bytes) where !bytes.isEmpty && !copying:
                 return try bytes.withUnsafeBytes { bytes in
-                    let code = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil)
-                    guard code == SQLITE_OK else { throw failure(code, sql) }
-                    return try bind(arguments, from: offset + 1, handle, sql, body)
+                    try check(sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil), handle, sql)
+                    return try bind(arguments, from: offset + 1, copying: false, handle, sql, body)
                 }
-            case .blob: code = sqlite3_bind_zeroblob(handle, index, 0)
+            case .blob(let bytes) where !bytes.isEmpty:
+                let code = bytes.withUnsafeBytes {
+                    sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
+                }
+                try check(code, handle, sql)
+            case .blob: try check(sqlite3_bind_zeroblob(handle, index, 0), handle, sql)
             }
-            guard code == SQLITE_OK else { throw failure(code, sql) }
             offset += 1
         }
+        defer { sqlite3_clear_bindings(handle) }
         return try body(handle)
+    }
+
+    /// Throws the failure of a bind, after clearing the bindings made so far (their bytes may go).
+    private func check(_ code: Int32, _ handle: OpaquePointer, _ sql: String) throws {
+        guard code != SQLITE_OK else { return }
+        sqlite3_clear_bindings(handle)
+        throw failure(code, sql)
     }
 
     private func failure(_ code: Int32, _ sql: String) -> SQLStoreError {

@@ -112,6 +112,41 @@ struct SQLStoreTests {
         try store.write { try $0.execute("DROP TABLE \(table)") }
     }
 
+    @Test("text and blobs bound by the dozen and past 32 arguments come back the same", arguments: engines)
+    func manyArguments(engine: StoreEngine) throws {
+        let store = try Self.store(engine)
+        let table = Self.table()
+        let blob = store.dialect == .postgres ? "BYTEA" : "BLOB"
+        try store.write { try $0.execute("CREATE TABLE \(table) (id TEXT PRIMARY KEY, b \(blob), n BIGINT)") }
+        let ids = (0..<40).map { "Xã số \($0) — “\($0)”" }
+        try store.write { executor in
+            for (number, id) in ids.enumerated() {
+                try executor.execute(
+                    "INSERT INTO \(table) (id, b, n) VALUES (?, ?, ?)",
+                    [id, [UInt8](repeating: UInt8(number), count: number), number])
+            }
+        }
+        // 10 and 40 placeholders: bound without a copy, then copied.
+        for count in [10, 40] {
+            let wanted = Array(ids.prefix(count))
+            let placeholders = Array(repeating: "?", count: count).joined(separator: ", ")
+            let rows = try store.read {
+                try $0.fetchAll(
+                    "SELECT id, b, n FROM \(table) WHERE id IN (\(placeholders)) ORDER BY n", wanted.map(\.sqlValue))
+            }
+            #expect(rows.map { $0.string(0) ?? "" } == wanted)
+            #expect(rows.map { $0.bytes(1) ?? [9] } == (0..<count).map { [UInt8](repeating: UInt8($0), count: $0) })
+        }
+        // A statement that fails after its text was bound leaves the store usable.
+        #expect(throws: SQLStoreError.self) {
+            try store.write {
+                try $0.execute("INSERT INTO \(table) (id, b, n) VALUES (?, ?, ?)", [ids[0], [UInt8]([1]), 0])
+            }
+        }
+        #expect(try store.read { try $0.fetchOne("SELECT COUNT(*) FROM \(table)")?.int(0) } == 40)
+        try store.write { try $0.execute("DROP TABLE \(table)") }
+    }
+
     @Test("a URL that is not postgres://USER@HOST/DATABASE is refused with the form it needs")
     func badURL() {
         #expect(throws: SQLStoreError.self) { try PostgresStore(url: "mysql://x@y/z", logger: Logger(label: "test")) }
@@ -121,5 +156,13 @@ struct SQLStoreTests {
         } catch {
             #expect("\(error)".contains("postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"))
         }
+        // The password never shows in what is printed.
+        do {
+            _ = try PostgresStore(url: "postgres://antq:s3cret@127.0.0.1", logger: Logger(label: "test"))
+            Issue.record("a URL without a database was accepted")
+        } catch {
+            #expect(!"\(error)".contains("s3cret") && "\(error)".contains("***"))
+        }
+        #expect(PostgresStore.redacted("postgres://antq:s3cret@db:5432/x") == "postgres://antq:***@db:5432/x")
     }
 }

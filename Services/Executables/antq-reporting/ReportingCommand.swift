@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Obligations
 import ReportingService
+import SQLStore
 import ServiceHTTP
 import ServiceKit
 import ZeroMQ
@@ -28,15 +29,16 @@ struct ReportingCommand: AsyncParsableCommand {
     var issuer = "CÔNG AN TỈNH TUYÊN QUANG"
     @Option(
         help: """
-            The store: a postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE URL for a central PostgreSQL server \
-            (default: reporting.sqlite in the data directory).
+            The store: a postgres://USER@HOST[:PORT]/DATABASE URL for a central PostgreSQL server, its \
+            password in PGPASSWORD (default: reporting.sqlite in the data directory).
             """)
     var store: String?
 
     func validate() throws {
         guard HTTPAddress(http) != nil else { throw ValidationError("--http \(http) is not host:port") }
         if let store, !(store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")) {
-            throw ValidationError("--store \(store) is not a postgres:// URL (leave it out for SQLite)")
+            throw ValidationError(
+                "--store \(PostgresStore.redacted(store)) is not a postgres:// URL (leave it out for SQLite)")
         }
     }
 
