@@ -115,33 +115,49 @@ public struct SQLiteExecutor: SQLExecutor {
             case .null: try check(sqlite3_bind_null(handle, index), handle, sql)
             case .integer(let integer): try check(sqlite3_bind_int64(handle, index, integer), handle, sql)
             case .real(let real): try check(sqlite3_bind_double(handle, index, real), handle, sql)
-            case .text(var text) where !text.isEmpty && !copying:
-                return try text.withUTF8 { bytes in
-                    try check(sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), nil), handle, sql)
-                    return try bind(arguments, from: offset + 1, copying: false, handle, sql, body)
-                }
             case .text(var text) where !text.isEmpty:
-                let code = text.withUTF8 {
-                    sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
+                let bound = try text.withUTF8 { bytes in
+                    try bindBytes(
+                        UnsafeRawBufferPointer(bytes), isText: true, arguments, offset, copying, handle, sql, body)
                 }
-                try check(code, handle, sql)
+                if case .finished(let result) = bound { return result }
             case .text: try check(sqlite3_bind_text(handle, index, "", 0, Self.transient), handle, sql)
-            case .blob(let bytes) where !bytes.isEmpty && !copying:
-                return try bytes.withUnsafeBytes { bytes in
-                    try check(sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil), handle, sql)
-                    return try bind(arguments, from: offset + 1, copying: false, handle, sql, body)
-                }
             case .blob(let bytes) where !bytes.isEmpty:
-                let code = bytes.withUnsafeBytes {
-                    sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), Self.transient)
+                let bound = try bytes.withUnsafeBytes { bytes in
+                    try bindBytes(bytes, isText: false, arguments, offset, copying, handle, sql, body)
                 }
-                try check(code, handle, sql)
+                if case .finished(let result) = bound { return result }
             case .blob: try check(sqlite3_bind_zeroblob(handle, index, 0), handle, sql)
             }
             offset += 1
         }
         defer { sqlite3_clear_bindings(handle) }
         return try body(handle)
+    }
+
+    /// What binding one argument's bytes came to: bound (copied; binding goes on), or the statement
+    /// run with them in place.
+    private enum BoundBytes<T> {
+        case bound
+        case finished(T)
+    }
+
+    /// Binds `bytes` as `arguments[offset]`: copied, or in place and then the rest and `body` while
+    /// the bytes are valid.
+    private func bindBytes<T>(
+        _ bytes: UnsafeRawBufferPointer, isText: Bool, _ arguments: [SQLValue], _ offset: Int, _ copying: Bool,
+        _ handle: OpaquePointer, _ sql: String, _ body: (OpaquePointer) throws -> T
+    ) throws -> BoundBytes<T> {
+        let index = Int32(offset + 1)
+        let destructor = copying ? Self.transient : nil
+        let code =
+            isText
+            ? sqlite3_bind_text(
+                handle, index, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(bytes.count), destructor)
+            : sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), destructor)
+        try check(code, handle, sql)
+        guard !copying else { return .bound }
+        return .finished(try bind(arguments, from: offset + 1, copying: false, handle, sql, body))
     }
 
     /// Throws the failure of a bind, after clearing the bindings made so far (their bytes may go).
