@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "ServiceKit",
-            dependencies: ["ZeroMQ", "Models", argumentParser, logging, lifecycle],
+            dependencies: ["ZeroMQ", "Models", "Security", argumentParser, logging, lifecycle],
             path: "Shared/ServiceKit",
             swiftSettings: swiftSettings
         ),
@@ -82,6 +82,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Security", dependencies: ["ZeroMQ", "Models", logging], path: "Shared/Security",
+            swiftSettings: swiftSettings),
+        .target(
             name: "ReportDocuments", dependencies: ["Models"], path: "Shared/ReportDocuments",
             swiftSettings: swiftSettings),
         .target(
@@ -91,7 +94,9 @@ let package = Package(
 
         .target(
             name: "IntakeService",
-            dependencies: ["ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle, deque],
+            dependencies: [
+                "ZeroMQ", "Models", "Store", "EventLog", "ServiceKit", "Security", grdb, logging, lifecycle, deque,
+            ],
             path: "Services/IntakeService",
             swiftSettings: swiftSettings
         ),
@@ -124,7 +129,8 @@ let package = Package(
         .target(
             name: "AntqCLI",
             dependencies: [
-                "ZeroMQ", "Models", "Criteria", "Client", "ServiceKit", "Store", "ReportDocuments", argumentParser,
+                "ZeroMQ", "Models", "Criteria", "Client", "ServiceKit", "Store", "ReportDocuments", "Security",
+                argumentParser,
             ],
             path: "Services/AntqCLI",
             swiftSettings: swiftSettings
@@ -191,6 +197,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SecurityTests", dependencies: ["Security", "Models", "ZeroMQ", logging], path: "Tests/SecurityTests",
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "SQLStoreTests",
             dependencies: ["SQLStore", "StoreEngines", grdb, logging],
             path: "Tests/SQLStoreTests",
@@ -245,7 +254,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AntqCLI", "Client", "Criteria", "Models", "StoreEngines", "ZeroMQ"],
+            dependencies: ["AntqCLI", "Client", "Criteria", "Models", "Security", "StoreEngines", "ZeroMQ", grdb],
             path: "Tests/IntegrationTests",
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Client
 import Models
+import Security
 import ZeroMQ
 
 /// The `antq` command line: submit, follow and read what the services hold.
@@ -12,7 +13,7 @@ public struct AntqCommand: ParsableCommand {
         subcommands: [
             SubmitCommand.self, StatusCommand.self, InboxCommand.self, ReportCommand.self, CheckCommand.self,
             ExplainCommand.self, ReevaluateCommand.self, ReviewCommand.self, AuditCommand.self, DeliveriesCommand.self,
-            GenerateCommand.self,
+            GenerateCommand.self, KeysCommand.self,
             BenchCommand.self, BenchReportingCommand.self,
         ]
     )
@@ -24,6 +25,17 @@ public struct AntqCommand: ParsableCommand {
 struct ClientOptions: ParsableArguments {
     @Option(help: "Seconds to wait for an answer before sending again.") var timeout: Double = 3
     @Option(help: "Times to send a request before giving up.") var tries = 5
+    @Option(help: "This agency's CURVE key pair file (antq keys generate), for a node that requires CURVE.")
+    var curveKey: String?
+    @Option(help: "The node's public key: its .pub file or the 40-character key (with --curve-key).")
+    var serverKey: String?
+
+    /// The CURVE settings these flags give, `nil` for plain TCP.
+    func curve() throws -> CurveClient? {
+        guard let curveKey else { return nil }
+        guard let serverKey else { throw ValidationError("--curve-key needs the node's --server-key.") }
+        return CurveClient(keys: try KeyFile.loadPair(curveKey), serverKey: try KeyFile.publicKey(serverKey))
+    }
 
     var timeoutDuration: Duration { .milliseconds(Int64(timeout * 1000)) }
 
@@ -47,7 +59,8 @@ struct ClientOptions: ParsableArguments {
 
     /// A client of `endpoint` that waits and retries as these flags say (zguide "Lazy Pirate").
     func connect(_ endpoint: String) throws -> RequestClient {
-        try RequestClient(context: try Context(), endpoint: endpoint, timeout: timeoutDuration, tries: tries)
+        try RequestClient(
+            context: try Context(), endpoint: endpoint, timeout: timeoutDuration, tries: tries, curve: try curve())
     }
 }
 

@@ -154,7 +154,7 @@ public final class LocalCluster {
             [
                 "--node-id", nodeID, "--registry", registry, "--submissions", any, "--work", any, "--publish", any,
                 "--replay", any,
-            ] + extra)
+            ] + (extra.contains("--curve-key") ? [] : ["--insecure-loopback"]) + extra)
         let endpoints = try intake.start()
         for (flag, key) in [
             ("--submissions", "submissions"), ("--work", "work"), ("--publish", "publish"), ("--replay", "replay"),

@@ -1,4 +1,5 @@
 import Models
+import Security
 
 /// Everything an intake node needs to start.
 public struct IntakeConfiguration: Sendable {
@@ -24,6 +25,8 @@ public struct IntakeConfiguration: Sendable {
     public var maximumMessageSize: Int64 = 1024 * 1024
     /// Year used to refuse far-future periods; the current year when `nil`.
     public var currentYear: Int?
+    /// CURVE and the allowlist on the submissions endpoint (decision 0017), or plain TCP on loopback.
+    public var security: EndpointSecurity = .insecureLoopback
 
     public init(
         nodeID: String, dataDirectory: String, submissionsEndpoint: String, workEndpoint: String,

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import Models
+import Security
 import ServiceKit
 import Store
 import ZeroMQ
@@ -31,7 +32,9 @@ extension IntakeNode {
         var queries: [RoutedEnvelope] = []
         var read = 0
         // Every message read counts, so a flood of queries or garbage cannot starve the timers.
-        while read < configuration.maximumBatch, let frames = try submissions.receive(dontWait: true) {
+        while read < configuration.maximumBatch,
+            let (frames, userID) = try submissions.receiveAuthenticated(dontWait: true)
+        {
             read += 1
             let request: RoutedEnvelope
             do {
@@ -41,9 +44,23 @@ extension IntakeNode {
                 if let frames = error.replyFrames { try reply(frames) }
                 continue
             }
+            // Who sent it, from the connection's key (CURVE); `nil` on plain TCP, where nobody is checked.
+            let peer = userID.flatMap(PeerIdentity.init(userID:))
+            if let refusal = refusal(of: request.envelope, from: peer) {
+                try refuse(request, peer: peer, unit: refusal.unit, reason: refusal.reason)
+                continue
+            }
             switch request.envelope.type {
             case .submit:
-                batch.append(Pending(request: request, outcome: validator.validate(request.envelope.body)))
+                let outcome = validator.validate(request.envelope.body)
+                if let peer, case .success(let submission) = outcome,
+                    let reason = Permissions.refusalToSubmit(
+                        peer, for: submission.unit, registry: configuration.registry)
+                {
+                    try refuse(request, peer: peer, unit: submission.unit, reason: reason)
+                    continue
+                }
+                batch.append(Pending(request: request, outcome: outcome))
             case .status, .stats, .reevaluate, .review, .audit:
                 queries.append(request)
             default:
@@ -68,6 +85,41 @@ extension IntakeNode {
             try commit(batch)
         }
         for query in queries { try reply(query.replyFrames(answer(query.envelope))) }
+    }
+
+    /// Why `peer` may not send `envelope` at all, before its body is read (a submission's unit is
+    /// checked once it is decoded); `nil` when it may, or when the endpoint has no authentication.
+    func refusal(of envelope: Envelope, from peer: PeerIdentity?) -> (unit: String?, reason: String)? {
+        guard case .curve = configuration.security else { return nil }
+        guard let peer else { return (nil, "the connection has no identity") }
+        switch envelope.type {
+        case .submit, .status:
+            return peer.role == .agency ? nil : (nil, "a key of role \(peer.role.rawValue) may not \(envelope.type)")
+        case .stats, .audit:
+            return [.agency, .operator_].contains(peer.role)
+                ? nil : (nil, "a key of role \(peer.role.rawValue) may not ask \(envelope.type)")
+        case .reevaluate:
+            return peer.role == .operator_ ? nil : (nil, "only an operator key may ask for re-evaluation")
+        case .review:
+            guard let request = try? JSONCoding.decode(ReviewRequest.self, from: envelope.body) else { return nil }
+            return Permissions.refusalToReview(peer, as: request.reviewer).map { (request.unit, $0) }
+        default:
+            return nil
+        }
+    }
+
+    /// Answers `forbidden`, logs it and keeps an audit record of it (`intake_refusal`).
+    func refuse(_ request: RoutedEnvelope, peer: PeerIdentity?, unit: String?, reason: String) throws {
+        logger.warning(
+            "request refused",
+            metadata: [
+                "peer": "\(peer?.userID ?? "?")", "type": "\(request.envelope.type)", "unit": "\(unit ?? "")",
+                "reason": "\(reason)",
+            ])
+        try store.recordRefusal(
+            at: StoreDatabase.timestamp(), peer: peer?.userID ?? "", type: request.envelope.type.rawValue, unit: unit,
+            reason: reason)
+        try reply(request.replyFrames(.error(WireError(.forbidden, reason), correlation: request.envelope.correlation)))
     }
 
     /// Sends a reply; a peer that has gone is not an error for the node.

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import Models
+import Security
 import ServiceKit
 import Store
 import ZeroMQ
@@ -64,6 +65,8 @@ final class IntakeNode {
             .receiveHighWaterMark(50_000), .sendHighWaterMark(50_000),
         ])
         submissions.maximumFrames = 16
+        try configuration.security.protect(
+            submissions, endpoint: configuration.submissionsEndpoint, name: "submissions")
         try submissions.bind(configuration.submissionsEndpoint)
         work = try context.socket(.router)
         try work.set([

@@ -82,8 +82,38 @@ struct IntakeStore {
                     CREATE INDEX audit_unit ON audit (unit, period);
                     """)
         }
+        migrator.registerMigration("intake.v4-refusals") { db in
+            // Requests refused because of who sent them (decision 0017), for the audit.
+            try db.execute(
+                sql: """
+                    CREATE TABLE intake_refusal (
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        peer TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        unit TEXT,
+                        reason TEXT NOT NULL
+                    );
+                    """)
+        }
         EventLog.registerMigrations(in: &migrator)
         return migrator
+    }
+
+    /// Keeps a refused request's audit record.
+    func recordRefusal(at time: String, peer: String, type: String, unit: String?, reason: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO intake_refusal (at, peer, type, unit, reason) VALUES (?, ?, ?, ?, ?)",
+                arguments: [time, peer, type, unit, reason])
+        }
+    }
+
+    /// Every refusal recorded, oldest first.
+    func refusals(_ db: Database) throws -> [(peer: String, type: String, unit: String?, reason: String)] {
+        try Row.fetchAll(db, sql: "SELECT peer, type, unit, reason FROM intake_refusal ORDER BY id").map {
+            ($0["peer"], $0["type"], $0["unit"], $0["reason"])
+        }
     }
 
     /// Every locked (unit, year), for the node's in-memory copy.

@@ -14,24 +14,32 @@ public final class RequestClient {
     /// How many times to send a request before giving up.
     public var tries: Int
     private let context: Context
+    private let curve: CurveClient?
     private var socket: Socket
     private var nextCorrelation: UInt64 = 1
     private let clock = ContinuousClock()
 
-    /// Connects a DEALER to `endpoint` (the connection is made in the background).
-    public init(context: Context, endpoint: String, timeout: Duration = .seconds(3), tries: Int = 5) throws {
+    /// Connects a DEALER to `endpoint` (the connection is made in the background), as a CURVE
+    /// client when `curve` is given.
+    public init(
+        context: Context, endpoint: String, timeout: Duration = .seconds(3), tries: Int = 5, curve: CurveClient? = nil
+    ) throws {
         self.context = context
         self.endpoint = endpoint
         self.timeout = timeout
         self.tries = tries
-        socket = try Self.connect(context, endpoint)
+        self.curve = curve
+        socket = try Self.connect(context, endpoint, curve)
     }
 
     deinit { socket.close() }
 
-    private static func connect(_ context: Context, _ endpoint: String) throws(ZeroMQError) -> Socket {
+    private static func connect(
+        _ context: Context, _ endpoint: String, _ curve: CurveClient?
+    ) throws(ZeroMQError) -> Socket {
         let socket = try context.socket(.dealer)
         try socket.set([.linger(milliseconds: 0), .sendHighWaterMark(100_000), .receiveHighWaterMark(100_000)])
+        if let curve { try socket.set(curve.options) }
         try socket.connect(endpoint)
         return socket
     }
@@ -39,7 +47,7 @@ public final class RequestClient {
     /// Lazy Pirate: the server may have restarted; a new socket drops whatever the old one queued.
     private func reconnect() throws {
         socket.close()
-        socket = try Self.connect(context, endpoint)
+        socket = try Self.connect(context, endpoint, curve)
     }
 
     /// How long to wait for an answer to try `attempt` (1-based): `timeout`, then doubled, at most 8×.

@@ -153,6 +153,8 @@ extension ProblemCode {
     public static let unknownProducer = ProblemCode(rawValue: "unknown_producer")
     public static let notFound = ProblemCode(rawValue: "not_found")
     public static let internalError = ProblemCode(rawValue: "internal_error")
+    /// The sender's key may not do what it asked (decision 0017).
+    public static let forbidden = ProblemCode(rawValue: "forbidden")
 }
 
 /// A request as a ROUTER received it: who sent it, and how to address the reply.

@@ -96,7 +96,23 @@ public final class Socket {
     ///
     /// - Parameter dontWait: return `nil` instead of blocking when no message is waiting.
     public func receive(dontWait: Bool = false) throws(ZeroMQError) -> [[UInt8]]? {
+        try receiveMessage(dontWait: dontWait, readsUserID: false)?.frames
+    }
+
+    /// Receives one multipart message with the peer's identity as the ZAP handler gave it
+    /// (`User-Id`; `nil` on a socket without authentication). The identity comes from the
+    /// connection's handshake, never from the message's bytes.
+    public func receiveAuthenticated(
+        dontWait: Bool = false
+    ) throws(ZeroMQError) -> (frames: [[UInt8]], userID: String?)? {
+        try receiveMessage(dontWait: dontWait, readsUserID: true)
+    }
+
+    private func receiveMessage(
+        dontWait: Bool, readsUserID: Bool
+    ) throws(ZeroMQError) -> (frames: [[UInt8]], userID: String?)? {
         try checkOpen()
+        var userID: String?
         var frames: [[UInt8]] = []
         var message = zmq_msg_t()
         while true {
@@ -108,6 +124,9 @@ public final class Socket {
                 if error.isWouldBlock && frames.isEmpty { return nil }
                 throw error
             }
+            if readsUserID, userID == nil, let property = zmq_msg_gets(&message, "User-Id") {
+                userID = String(cString: property)
+            }
             let size = zmq_msg_size(&message)
             if frames.count >= maximumFrames {
                 // Over the limit: keep reading the message's frames, keep none of them.
@@ -116,7 +135,7 @@ public final class Socket {
             } else {
                 frames.append([])
             }
-            if zmq_msg_more(&message) == 0 { return frames }
+            if zmq_msg_more(&message) == 0 { return (frames, userID) }
         }
     }
 

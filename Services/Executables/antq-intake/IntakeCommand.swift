@@ -14,6 +14,7 @@ struct IntakeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var security: SecurityOptions
     @Option(help: "This node's id: its event-log producer id and the prefix of its submission keys.")
     var nodeID = "intake-1"
     @Option(help: "Unit registry file (JSON).") var registry = "data/units/tuyen-quang.json"
@@ -35,6 +36,7 @@ struct IntakeCommand: AsyncParsableCommand {
             registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
         )
         configuration.leaseDuration = .seconds(leaseSeconds)
+        configuration.security = try security.endpointSecurity(registry: configuration.registry, logger: logger)
         let context = try Context()
         let service = IntakeService.make(configuration: configuration, context: context, logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)

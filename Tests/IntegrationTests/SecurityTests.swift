@@ -1,0 +1,156 @@
+import AntqCLI
+import Client
+import Foundation
+import GRDB
+import Models
+import Security
+import Testing
+import ZeroMQ
+
+/// CURVE and the allowlist on intake's submissions endpoint, through a real `antq-intake` process
+/// (decision 0017): who may connect, who may submit for which unit, and changes without a restart.
+@Suite("security: CURVE, allowlist and per-unit authorisation, real processes")
+struct SecurityTests {
+    /// A sample self-assessment moved to `unit`.
+    static func body(_ id: String, unit: String) throws -> [UInt8] {
+        let sample = TestSystem.packageRoot.appendingPathComponent(
+            "data/samples/001-thuong-nong-kdc01-self-assessment.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: sample)) as? [String: Any])
+        object["submission_id"] = "sec-\(id)-\(UUID().uuidString.prefix(6))"
+        object["unit"] = unit
+        return [UInt8](try JSONSerialization.data(withJSONObject: object))
+    }
+
+    static func writeAllowlist(_ entries: [(CurveKeyPair, String, String?)], to url: URL) throws {
+        let keys = entries.map { pair, role, unit -> [String: String] in
+            var entry = ["public_key": pair.publicKey, "role": role]
+            entry["unit"] = unit
+            return entry
+        }
+        // Written whole and renamed, as an operator's editor or deployment tool would.
+        let temporary = url.appendingPathExtension("new")
+        try JSONSerialization.data(withJSONObject: ["keys": keys]).write(to: temporary)
+        #expect(rename(temporary.path, url.path) == 0)
+    }
+
+    @Test(
+        "unknown key refused; other agency's unit and worker key refused and audited; allowlist change and rotation without restart"
+    )
+    func curveOnSubmissions() throws {
+        let system = try TestSystem("security")
+        let keys = system.cluster.root.appendingPathComponent("keys")
+        func generate(_ name: String) throws -> CurveKeyPair { try KeyFile.generate(name: name, directory: keys).pair }
+        let node = try generate("intake")
+        let district = try generate("agency-TQ-SD")
+        let commune = try generate("agency-TQ-SD-DONGTHO")
+        let worker = try generate("worker-1")
+        let stranger = try generate("stranger")
+        let rotated = try generate("agency-TQ-SD-2027")
+        // Key files are the owner's alone.
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: keys.appendingPathComponent("intake.key").path)[
+                .posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let allowlist = keys.appendingPathComponent("allowlist.json")
+        try Self.writeAllowlist(
+            [(district, "agency", "TQ-SD"), (commune, "agency", "TQ-SD-DONGTHO"), (worker, "evaluation_worker", nil)],
+            to: allowlist)
+        let intake = try system.cluster.startIntake(extra: [
+            "--curve-key", keys.appendingPathComponent("intake.key").path, "--allowlist", allowlist.path,
+        ])
+        let endpoint = try #require(intake.endpoints["submissions"])
+        func client(_ pair: CurveKeyPair, tries: Int = 3) throws -> RequestClient {
+            try RequestClient(
+                context: system.context, endpoint: endpoint, timeout: .milliseconds(500), tries: tries,
+                curve: CurveClient(keys: pair, serverKey: node.publicKey))
+        }
+        func submit(_ pair: CurveKeyPair, unit: String, tries: Int = 3) throws -> Receipt {
+            let answer = try client(pair, tries: tries).request(.submit, body: try Self.body(unit, unit: unit))
+            return try JSONCoding.decode(Receipt.self, from: answer.body)
+        }
+        func forbidden(_ pair: CurveKeyPair, unit: String) throws -> WireError? {
+            do {
+                _ = try submit(pair, unit: unit)
+                return nil
+            } catch ClientError.refused(let error) {
+                return error
+            }
+        }
+
+        // The district submits for its subtree; the commune for the residential area it reports for.
+        _ = try submit(district, unit: "TQ-SD-DONGTHO")
+        _ = try submit(commune, unit: "TQ-SD-DONGTHO-KDC01")
+        // Another district's unit, and a worker's key: refused by name, and audited.
+        let other = try #require(try forbidden(commune, unit: "TQ-HY-MINHHUONG-KDC01"))
+        #expect(
+            other.code == .forbidden
+                && other.message.contains("TQ-SD-DONGTHO does not report for unit TQ-HY-MINHHUONG-KDC01"))
+        let byWorker = try #require(try forbidden(worker, unit: "TQ-SD-DONGTHO"))
+        #expect(byWorker.code == .forbidden && byWorker.message.contains("evaluation_worker"))
+        // A key nobody listed gets no answer at all (the handshake is refused), and the node logs it.
+        #expect(throws: ClientError.self) { try submit(stranger, unit: "TQ-SD-DONGTHO", tries: 2) }
+        let log = try String(contentsOf: system.cluster.root.appendingPathComponent("intake-1.log"), encoding: .utf8)
+        #expect(log.contains("key not in the allowlist") && log.contains(stranger.publicKey))
+
+        // Nothing refused was stored; every refusal has its audit record.
+        let store = try DatabaseQueue(path: system.cluster.root.appendingPathComponent("intake-1/intake.sqlite").path)
+        let (stored, refusals) = try store.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM submission") ?? -1,
+                try Row.fetchAll(db, sql: "SELECT peer, unit, reason FROM intake_refusal ORDER BY id")
+            )
+        }
+        #expect(stored == 2)
+        #expect(refusals.map { $0["peer"] as String } == ["agency:TQ-SD-DONGTHO", "evaluation_worker"])
+        #expect((refusals.first?["unit"] as String?) == "TQ-HY-MINHHUONG-KDC01")
+
+        // The allowlist changes without a restart: the stranger becomes Hàm Yên's agency, and the
+        // district's new key joins its old one (a rotation: both valid).
+        try Self.writeAllowlist(
+            [
+                (district, "agency", "TQ-SD"), (rotated, "agency", "TQ-SD"), (commune, "agency", "TQ-SD-DONGTHO"),
+                (worker, "evaluation_worker", nil), (stranger, "agency", "TQ-HY"),
+            ], to: allowlist)
+        #expect(
+            system.waitUntil(.seconds(20)) { (try? submit(stranger, unit: "TQ-HY-MINHHUONG-KDC01", tries: 1)) != nil })
+        _ = try submit(rotated, unit: "TQ-SD-DONGTHO")
+        _ = try submit(district, unit: "TQ-SD-DONGTHO")
+        // The rotation ends: the old key is removed and refused on its next connection.
+        try Self.writeAllowlist(
+            [
+                (rotated, "agency", "TQ-SD"), (commune, "agency", "TQ-SD-DONGTHO"), (worker, "evaluation_worker", nil),
+                (stranger, "agency", "TQ-HY"),
+            ], to: allowlist)
+        #expect(system.waitUntil(.seconds(20)) { (try? submit(district, unit: "TQ-SD-DONGTHO", tries: 1)) == nil })
+        _ = try submit(rotated, unit: "TQ-SD-DONGTHO")
+        #expect(intake.process?.isRunning == true)
+    }
+
+    @Test("intake without keys or --insecure-loopback does not start; --insecure-loopback refuses a public address")
+    func plainTCPNeedsTheFlag() throws {
+        let system = try TestSystem("security-plain")
+        let withoutFlag = try Self.run(["--data-directory", system.cluster.root.appendingPathComponent("a").path])
+        #expect(withoutFlag.status != 0 && withoutFlag.output.contains("--insecure-loopback"))
+        let publicAddress = try Self.run([
+            "--data-directory", system.cluster.root.appendingPathComponent("b").path, "--insecure-loopback",
+            "--submissions", "tcp://0.0.0.0:0", "--work", "tcp://127.0.0.1:0", "--publish", "tcp://127.0.0.1:0",
+            "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath,
+        ])
+        #expect(publicAddress.status != 0 && publicAddress.output.contains("not a loopback address"))
+    }
+
+    /// Runs `antq-intake` with `arguments` until it exits (it should refuse to start); status and output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = TestSystem.binDirectory.appendingPathComponent("antq-intake")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}

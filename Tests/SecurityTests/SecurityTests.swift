@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import Models
+import Security
+import Testing
+import ZeroMQ
+
+@Suite("Security: keys, allowlist, permissions")
+struct SecurityModuleTests {
+    /// The project's registry: districts, communes, residential areas reported by their commune.
+    static func registry() throws -> UnitRegistry {
+        try UnitRegistry.load(
+            from: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("data/units/tuyen-quang.json"))
+    }
+
+    static func directory() -> URL {
+        URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("antq-keys-\(UUID().uuidString.prefix(8))")
+    }
+
+    @Test("a generated key file loads back; one that others may read, or that exists, is refused")
+    func keyFiles() throws {
+        let directory = Self.directory()
+        let (pair, secret, shared) = try KeyFile.generate(name: "intake-tq", directory: directory)
+        #expect(try KeyFile.loadPair(secret.path) == pair)
+        #expect(try KeyFile.publicKey(shared.path) == pair.publicKey)
+        #expect(try KeyFile.publicKey(pair.publicKey) == pair.publicKey)
+        #expect(throws: KeyFile.Problem.self) { try KeyFile.generate(name: "intake-tq", directory: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secret.path)
+        do {
+            _ = try KeyFile.loadPair(secret.path)
+            Issue.record("a key file others may read was loaded")
+        } catch {
+            #expect("\(error)".contains("chmod 600"))
+        }
+        #expect(throws: KeyFile.Problem.self) { try KeyFile.generate(name: "../escape", directory: directory) }
+    }
+
+    @Test("the example allowlist loads; every problem of a bad one is named")
+    func allowlistFiles() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let example = try Allowlist.load(
+            path: root.appendingPathComponent("data/security/allowlist.example.json").path,
+            registry: try Self.registry())
+        #expect(example.identities.values.contains(PeerIdentity(role: .agency, unit: "TQ-SD-DONGTHO")))
+        let key = try CurveKeyPair.generate().publicKey
+        let bad = Self.directory().appendingPathExtension("json")
+        try Data(
+            """
+            {"keys": [{"public_key": "short", "role": "agency", "unit": "TQ-SD"},
+                      {"public_key": "\(key)", "role": "king"},
+                      {"public_key": "\(key)", "role": "agency", "unit": "NOWHERE"},
+                      {"public_key": "\(key)", "role": "agency"}]}
+            """.utf8
+        ).write(to: bad)
+        do {
+            _ = try Allowlist.load(path: bad.path, registry: try Self.registry())
+            Issue.record("a bad allowlist loaded")
+        } catch let problem as Allowlist.Problem {
+            #expect(problem.problems.count == 4)
+            #expect(problem.description.contains("keys[2].unit NOWHERE is not in the registry"))
+        }
+    }
+
+    @Test("identities survive the User-Id round trip; foreign ones do not read")
+    func userIDs() {
+        for identity in [PeerIdentity(role: .agency, unit: "TQ-SD"), PeerIdentity(role: .evaluationWorker)] {
+            #expect(PeerIdentity(userID: identity.userID) == identity)
+        }
+        for foreign in ["", "agency", "agency:", "king:TQ", "subscriber:TQ-SD"] {
+            #expect(PeerIdentity(userID: foreign) == nil)
+        }
+    }
+
+    @Test("an agency submits for itself, what it reports for and its subtree; nothing else; other roles never")
+    func submitting() throws {
+        let registry = try Self.registry()
+        let district = PeerIdentity(role: .agency, unit: "TQ-SD")
+        let commune = PeerIdentity(role: .agency, unit: "TQ-SD-DONGTHO")
+        for (identity, unit) in [
+            (district, "TQ-SD"), (district, "TQ-SD-DONGTHO-KDC01"), (commune, "TQ-SD-DONGTHO-KDC02"),
+        ] {
+            #expect(
+                Permissions.refusalToSubmit(identity, for: unit, registry: registry) == nil, "\(identity) \(unit)")
+        }
+        #expect(Permissions.refusalToSubmit(commune, for: "TQ-SD", registry: registry) != nil)
+        #expect(Permissions.refusalToSubmit(commune, for: "TQ-HY-MINHHUONG-KDC01", registry: registry) != nil)
+        #expect(
+            Permissions.refusalToSubmit(PeerIdentity(role: .subscriber), for: "TQ-SD", registry: registry) != nil)
+        #expect(Permissions.refusalToReview(district, as: "TQ-SD") == nil)
+        #expect(Permissions.refusalToReview(commune, as: "TQ-SD") != nil)
+    }
+
+    @Test("plain TCP only on loopback")
+    func loopback() {
+        for endpoint in ["tcp://127.0.0.1:7101", "tcp://[::1]:1", "tcp://localhost:2", "ipc:///tmp/x", "inproc://y"] {
+            #expect(EndpointSecurity.isLoopback(endpoint), "\(endpoint)")
+        }
+        for endpoint in [
+            "tcp://0.0.0.0:7101", "tcp://10.0.0.5:1", "tcp://*:3", "tcp://127example.com:1", "tcp://127.evil.com:1",
+        ] {
+            #expect(!EndpointSecurity.isLoopback(endpoint), "\(endpoint)")
+        }
+    }
+}
