@@ -137,7 +137,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "antq-intake",
-            dependencies: ["IntakeService", "ServiceKit", argumentParser, logging, lifecycle],
+            dependencies: ["IntakeService", "Security", "ServiceKit", argumentParser, logging, lifecycle],
             path: "Services/Executables/antq-intake",
             swiftSettings: swiftSettings
         ),

@@ -27,6 +27,8 @@ public struct IntakeConfiguration: Sendable {
     public var currentYear: Int?
     /// CURVE and the allowlist on the submissions endpoint (decision 0017), or plain TCP on loopback.
     public var security: EndpointSecurity = .insecureLoopback
+    /// Requests each authenticated sender may make on the submissions endpoint (`nil`: no limit).
+    public var rateLimit: RateLimiter?
 
     public init(
         nodeID: String, dataDirectory: String, submissionsEndpoint: String, workEndpoint: String,

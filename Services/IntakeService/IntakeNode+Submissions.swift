@@ -46,6 +46,13 @@ extension IntakeNode {
             }
             // Who sent it, from the connection's key (CURVE); `nil` on plain TCP, where nobody is checked.
             let peer = userID.flatMap(PeerIdentity.init(userID:))
+            if let peer, let wait = limiter?.admit(peer.userID, now: clock.now) {
+                let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+                let error = WireError(
+                    .tooManyRequests, "too many requests from \(peer.userID): retry after \(milliseconds) ms")
+                try reply(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
+                continue
+            }
             if let refusal = refusal(of: request.envelope, from: peer) {
                 try refuse(request, peer: peer, unit: refusal.unit, reason: refusal.reason)
                 continue

@@ -22,6 +22,8 @@ final class IntakeNode {
     let configuration: IntakeConfiguration
     let store: IntakeStore
     var validator: SubmissionValidator
+    /// Each agency's share of the submissions endpoint (authenticated senders only).
+    var limiter: RateLimiter?
     let submissions: Socket
     let work: Socket
     let events: EventLogEndpoints
@@ -51,6 +53,7 @@ final class IntakeNode {
     init(configuration: IntakeConfiguration, context: Context, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
+        limiter = configuration.rateLimit
         store = try IntakeStore(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("intake.sqlite").path,
             nodeID: configuration.nodeID

@@ -155,6 +155,8 @@ extension ProblemCode {
     public static let internalError = ProblemCode(rawValue: "internal_error")
     /// The sender's key may not do what it asked (decision 0017).
     public static let forbidden = ProblemCode(rawValue: "forbidden")
+    /// The sender sent more than its share; the message says when to retry (decision 0017).
+    public static let tooManyRequests = ProblemCode(rawValue: "too_many_requests")
 }
 
 /// A request as a ROUTER received it: who sent it, and how to address the reply.

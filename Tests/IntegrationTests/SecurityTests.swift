@@ -127,6 +127,47 @@ struct SecurityTests {
         #expect(intake.process?.isRunning == true)
     }
 
+    @Test(
+        "an agency over its rate gets too_many_requests with a retry-after while another is served; then it is served")
+    func rateLimit() throws {
+        let system = try TestSystem("security-rate")
+        let keys = system.cluster.root.appendingPathComponent("keys")
+        let node = try KeyFile.generate(name: "intake", directory: keys).pair
+        let flooding = try KeyFile.generate(name: "agency-TQ-SD", directory: keys).pair
+        let other = try KeyFile.generate(name: "agency-TQ-HY", directory: keys).pair
+        let allowlist = keys.appendingPathComponent("allowlist.json")
+        try Self.writeAllowlist([(flooding, "agency", "TQ-SD"), (other, "agency", "TQ-HY")], to: allowlist)
+        let intake = try system.cluster.startIntake(extra: [
+            "--curve-key", keys.appendingPathComponent("intake.key").path, "--allowlist", allowlist.path,
+            "--rate-limit", "10",
+        ])
+        let endpoint = try #require(intake.endpoints["submissions"])
+        func client(_ pair: CurveKeyPair) throws -> RequestClient {
+            try RequestClient(
+                context: system.context, endpoint: endpoint, timeout: .seconds(2), tries: 2,
+                curve: CurveClient(keys: pair, serverKey: node.publicKey))
+        }
+        // 10 a second in bursts of 100: 150 at once leave some refused, each saying when to retry.
+        let flood = try client(flooding)
+        var accepted = 0
+        var refused: [WireError] = []
+        for index in 0..<150 {
+            do {
+                _ = try flood.request(.submit, body: try Self.body("flood\(index)", unit: "TQ-SD-DONGTHO"))
+                accepted += 1
+            } catch ClientError.refused(let error) {
+                refused.append(error)
+            }
+        }
+        #expect(accepted >= 100 && accepted < 150)
+        #expect(!refused.isEmpty && refused.allSatisfy { $0.code == .tooManyRequests })
+        #expect(refused.first?.message.contains("retry after") == true)
+        // Another agency is served meanwhile; the flooding one again after waiting.
+        _ = try client(other).request(.submit, body: try Self.body("other", unit: "TQ-HY-MINHHUONG-KDC01"))
+        Thread.sleep(forTimeInterval: 0.3)
+        _ = try flood.request(.submit, body: try Self.body("later", unit: "TQ-SD-DONGTHO"))
+    }
+
     @Test("intake without keys or --insecure-loopback does not start; --insecure-loopback refuses a public address")
     func plainTCPNeedsTheFlag() throws {
         let system = try TestSystem("security-plain")

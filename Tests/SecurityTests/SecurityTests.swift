@@ -104,3 +104,21 @@ struct SecurityModuleTests {
         }
     }
 }
+
+@Suite("RateLimiter")
+struct RateLimiterTests {
+    @Test("a burst goes through, then one request per 1/rate; another sender is not slowed")
+    func tokenBucket() {
+        var limiter = RateLimiter(rate: 10, burst: 5)
+        let start = ContinuousClock.now
+        for _ in 0..<5 { #expect(limiter.admit("agency:A", now: start) == nil) }
+        let wait = limiter.admit("agency:A", now: start)
+        #expect(wait == .milliseconds(100))
+        #expect(limiter.admit("agency:B", now: start) == nil)
+        #expect(limiter.admit("agency:A", now: start + .milliseconds(50)) == .milliseconds(50))
+        #expect(limiter.admit("agency:A", now: start + .milliseconds(100)) == nil)
+        // A quiet spell refills at most to the burst.
+        for _ in 0..<5 { #expect(limiter.admit("agency:A", now: start + .seconds(60)) == nil) }
+        #expect(limiter.admit("agency:A", now: start + .seconds(60)) != nil)
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntakeService
 import Models
+import Security
 import ServiceKit
 import ZeroMQ
 
@@ -23,9 +24,12 @@ struct IntakeCommand: AsyncParsableCommand {
     @Option(help: "PUB endpoint of the event log.") var publish = "tcp://127.0.0.1:7103"
     @Option(help: "ROUTER endpoint for event-log replay.") var replay = "tcp://127.0.0.1:7104"
     @Option(help: "Seconds a worker may hold a lease before it goes to another worker.") var leaseSeconds = 30
+    @Option(help: "Requests a second each agency key may send on average, in bursts of 10 times that (0: no limit).")
+    var rateLimit = 200.0
 
     func validate() throws {
         guard leaseSeconds >= 1 else { throw ValidationError("Please give --lease-seconds of at least 1.") }
+        guard rateLimit >= 0 else { throw ValidationError("Please give a --rate-limit of 0 (none) or more.") }
     }
 
     func run() async throws {
@@ -36,6 +40,7 @@ struct IntakeCommand: AsyncParsableCommand {
             registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
         )
         configuration.leaseDuration = .seconds(leaseSeconds)
+        configuration.rateLimit = rateLimit > 0 ? RateLimiter(rate: rateLimit, burst: rateLimit * 10) : nil
         configuration.security = try security.endpointSecurity(registry: configuration.registry, logger: logger)
         let context = try Context()
         let service = IntakeService.make(configuration: configuration, context: context, logger: logger)
