@@ -143,7 +143,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "antq-evaluation",
-            dependencies: ["EvaluationService", "ServiceKit", argumentParser, logging, lifecycle],
+            dependencies: ["EvaluationService", "Security", "ServiceKit", argumentParser, logging, lifecycle],
             path: "Services/Executables/antq-evaluation",
             swiftSettings: swiftSettings
         ),

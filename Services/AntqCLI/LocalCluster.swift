@@ -172,7 +172,7 @@ public final class LocalCluster {
             [
                 "--worker-id", id, "--intake", intake.endpoints["work"] ?? "", "--criteria", criteria,
                 "--publish", any, "--replay", any,
-            ] + extra)
+            ] + (extra.contains("--curve-key") ? [] : ["--insecure-loopback"]) + extra)
         let endpoints = try worker.start()
         for (flag, key) in [("--publish", "publish"), ("--replay", "replay")] {
             if let endpoint = endpoints[key] { worker.pin(flag, to: endpoint) }

@@ -1,4 +1,5 @@
 import Criteria
+import ZeroMQ
 
 /// Everything an evaluation worker needs to start.
 public struct EvaluationConfiguration: Sendable {
@@ -20,6 +21,9 @@ public struct EvaluationConfiguration: Sendable {
     public var capacity: Int = 256
     /// Silence from intake after which the worker reconnects.
     public var intakeTimeout: Duration = .seconds(3)
+    /// CURVE to intake's work endpoint (this worker's keys and intake's public key); `nil` for
+    /// plain TCP, which the executable allows only to a loopback endpoint (decision 0017).
+    public var intakeCurve: CurveClient?
 
     public init(
         workerID: String, dataDirectory: String, intakeEndpoint: String, publishEndpoint: String,

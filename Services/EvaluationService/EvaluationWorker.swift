@@ -88,7 +88,7 @@ final class EvaluationWorker {
             replay: configuration.advertisedReplay ?? events.replayEndpoint,
             dossierKinds: dossierKinds.isEmpty ? nil : dossierKinds.sorted { $0.rawValue < $1.rawValue }
         )
-        intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
+        intake = try Self.connect(context: context, configuration: configuration)
         lastHeardFromIntake = clock.now
         try EndpointsFile.merge(
             ["publish": events.publishEndpoint, "replay": events.replayEndpoint],
@@ -102,10 +102,11 @@ final class EvaluationWorker {
             ])
     }
 
-    private static func connect(context: Context, endpoint: String) throws -> Socket {
+    private static func connect(context: Context, configuration: EvaluationConfiguration) throws -> Socket {
         let socket = try context.socket(.dealer)
         try socket.set([.linger(milliseconds: 2000), .maxMessageSize(4 * 1024 * 1024), .receiveHighWaterMark(10_000)])
-        try socket.connect(endpoint)
+        if let curve = configuration.intakeCurve { try socket.set(curve.options) }
+        try socket.connect(configuration.intakeEndpoint)
         return socket
     }
 
@@ -137,7 +138,7 @@ final class EvaluationWorker {
             logger.warning("no word from intake; reconnecting", metadata: ["intake": "\(configuration.intakeEndpoint)"])
             reactor?.remove(intake)
             intake.close()
-            intake = try Self.connect(context: context, endpoint: configuration.intakeEndpoint)
+            intake = try Self.connect(context: context, configuration: configuration)
             reactor?.add(intake) { [unowned self] socket in try self.receiveLeases(socket) }
             lastHeardFromIntake = clock.now
             try sendReady()

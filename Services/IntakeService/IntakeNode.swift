@@ -77,6 +77,7 @@ final class IntakeNode {
             .sendHighWaterMark(Int32(WorkDispatcher.maximumCredit) + 1000),
         ])
         work.maximumFrames = 16
+        try configuration.security.protect(work, endpoint: configuration.workEndpoint, name: "work")
         try work.bind(configuration.workEndpoint)
         events = try EventLogEndpoints(
             log: store.log, database: store.database, context: context,

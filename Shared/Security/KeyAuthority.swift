@@ -42,7 +42,27 @@ public final class KeyAuthority: Sendable {
                 metadata: ["endpoint": "\(request.domain)", "address": "\(request.address)", "key": "\(key)"])
             return .deny(reason: "unknown key")
         }
+        guard Self.roles(for: request.domain).contains(identity.role) else {
+            logger.warning(
+                "connection refused: this key's role may not use the endpoint",
+                metadata: [
+                    "endpoint": "\(request.domain)", "address": "\(request.address)", "key": "\(key)",
+                    "identity": "\(identity)",
+                ])
+            return .deny(reason: "role \(identity.role.rawValue) may not use \(request.domain)")
+        }
         return .allow(userID: identity.userID)
+    }
+
+    /// The roles that may connect to an endpoint (its ZAP domain); an unknown endpoint admits nobody.
+    /// What each may then do is checked per request (intake's submissions: `Permissions`).
+    public static func roles(for domain: String) -> Set<PeerIdentity.Role> {
+        switch domain {
+        case "submissions": [.agency, .operator_, .evaluationWorker, .subscriber, .intakeNode]
+        case "work": [.evaluationWorker]
+        case "publish", "replay": [.subscriber, .intakeNode, .operator_]
+        default: []
+        }
     }
 
     /// Reads the file again if it changed or SIGHUP came; for the ZAP handler's `tick`.

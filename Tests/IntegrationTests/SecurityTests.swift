@@ -93,6 +93,33 @@ struct SecurityTests {
         let log = try String(contentsOf: system.cluster.root.appendingPathComponent("intake-1.log"), encoding: .utf8)
         #expect(log.contains("key not in the allowlist") && log.contains(stranger.publicKey))
 
+        // Workers reach the work endpoint with a worker key only: this one evaluates what was accepted;
+        // one started with an agency's key is refused at the handshake.
+        _ = try system.cluster.startWorker(
+            id: "worker-1", intake: intake,
+            extra: [
+                "--curve-key", keys.appendingPathComponent("worker-1.key").path, "--intake-key",
+                keys.appendingPathComponent("intake.pub").path,
+            ])
+        _ = try system.cluster.startWorker(
+            id: "worker-impostor", intake: intake,
+            extra: [
+                "--curve-key", keys.appendingPathComponent("agency-TQ-SD.key").path, "--intake-key", node.publicKey,
+            ])
+        let stats = try client(district)
+        #expect(
+            try system.waitUntil(.seconds(60)) {
+                let figures = try JSONCoding.decode(IntakeStats.self, from: try stats.request(.stats, body: []).body)
+                return figures.accepted == 2 && figures.evaluated == 2
+            })
+        #expect(
+            system.waitUntil(.seconds(20)) {
+                let log =
+                    (try? String(
+                        contentsOf: system.cluster.root.appendingPathComponent("intake-1.log"), encoding: .utf8)) ?? ""
+                return log.contains("role agency may not use work") || log.contains("may not use the endpoint")
+            })
+
         // Nothing refused was stored; every refusal has its audit record.
         let store = try DatabaseQueue(path: system.cluster.root.appendingPathComponent("intake-1/intake.sqlite").path)
         let (stored, refusals) = try store.read { db in
