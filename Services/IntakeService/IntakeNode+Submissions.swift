@@ -29,7 +29,7 @@ extension IntakeNode {
         }
         var batch: [Pending] = []
         // Queries are answered after the batch commits, so a status sent right after its submit sees it.
-        var queries: [RoutedEnvelope] = []
+        var queries: [(request: RoutedEnvelope, peer: PeerIdentity?)] = []
         var read = 0
         // Every message read counts, so a flood of queries or garbage cannot starve the timers.
         while read < configuration.maximumBatch,
@@ -69,7 +69,7 @@ extension IntakeNode {
                 }
                 batch.append(Pending(request: request, outcome: outcome))
             case .status, .stats, .reevaluate, .review, .audit:
-                queries.append(request)
+                queries.append((request, peer))
             default:
                 let error = WireError(
                     .unknownType,
@@ -91,7 +91,9 @@ extension IntakeNode {
                 ])
             try commit(batch)
         }
-        for query in queries { try reply(query.replyFrames(answer(query.envelope))) }
+        for query in queries {
+            try reply(query.request.replyFrames(answer(query.request.envelope, from: query.peer)))
+        }
     }
 
     /// Why `peer` may not send `envelope` at all, before its body is read (a submission's unit is
@@ -327,10 +329,11 @@ extension IntakeNode {
     }
 
     /// Answers a `status` or `stats` request; any failure becomes an `error` reply, never a stop.
-    func answer(_ request: Envelope) -> Envelope {
+    /// Answers a query from `peer` (`nil` on plain TCP).
+    func answer(_ request: Envelope, from peer: PeerIdentity? = nil) -> Envelope {
         do {
             switch request.type {
-            case .status: return try status(request)
+            case .status: return try status(request, from: peer)
             case .reevaluate: return try reevaluate(request)
             case .review: return try review(request)
             case .audit: return try audit(request)
@@ -345,11 +348,18 @@ extension IntakeNode {
         }
     }
 
-    func status(_ request: Envelope) throws -> Envelope {
+    /// A submission's status; an agency sees only the submissions it could have made (others are
+    /// answered as unknown, so their existence is not told either).
+    func status(_ request: Envelope, from peer: PeerIdentity?) throws -> Envelope {
         let query = try JSONCoding.decode(StatusRequest.self, from: request.body)
-        guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else {
-            let shown = query.submissionID.count > 60 ? String(query.submissionID.prefix(60)) + "…" : query.submissionID
-            throw WireError(.notFound, "no submission \(shown) at intake node \(configuration.nodeID)")
+        let shown = query.submissionID.count > 60 ? String(query.submissionID.prefix(60)) + "…" : query.submissionID
+        let unknown = WireError(.notFound, "no submission \(shown) at intake node \(configuration.nodeID)")
+        guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else { throw unknown }
+        if let peer, peer.role == .agency {
+            let unit = stored.receipt(node: configuration.nodeID).unit
+            guard Permissions.refusalToSubmit(peer, for: unit, registry: configuration.registry) == nil else {
+                throw unknown
+            }
         }
         let status = SubmissionStatus(
             state: stored.evaluatedAt == nil ? .accepted : .evaluated,

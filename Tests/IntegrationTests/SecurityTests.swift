@@ -79,8 +79,8 @@ struct SecurityTests {
         }
 
         // The district submits for its subtree; the commune for the residential area it reports for.
-        _ = try submit(district, unit: "TQ-SD-DONGTHO")
-        _ = try submit(commune, unit: "TQ-SD-DONGTHO-KDC01")
+        let districtReceipt = try submit(district, unit: "TQ-SD-HONGLAC")
+        let communeReceipt = try submit(commune, unit: "TQ-SD-DONGTHO-KDC01")
         // Another district's unit, and a worker's key: refused by name, and audited.
         let other = try #require(try forbidden(commune, unit: "TQ-HY-MINHHUONG-KDC01"))
         #expect(
@@ -119,6 +119,15 @@ struct SecurityTests {
                         contentsOf: system.cluster.root.appendingPathComponent("intake-1.log"), encoding: .utf8)) ?? ""
                 return log.contains("role agency may not use work") || log.contains("may not use the endpoint")
             })
+
+        // An agency reads the status of its own submissions only; another's is unknown to it.
+        let ownStatus = try client(commune).request(
+            .status, body: JSONCoding.encode(StatusRequest(submissionID: communeReceipt.submissionID)))
+        #expect(try JSONCoding.decode(SubmissionStatus.self, from: ownStatus.body).receipt == communeReceipt)
+        #expect(throws: ClientError.self) {
+            try client(commune).request(
+                .status, body: JSONCoding.encode(StatusRequest(submissionID: districtReceipt.submissionID)))
+        }
 
         // Nothing refused was stored; every refusal has its audit record.
         let store = try DatabaseQueue(path: system.cluster.root.appendingPathComponent("intake-1/intake.sqlite").path)
