@@ -33,7 +33,7 @@ extension IntakeNode {
         var read = 0
         // Every message read counts, so a flood of queries or garbage cannot starve the timers.
         while read < configuration.maximumBatch,
-            let (frames, userID) = try submissions.receiveAuthenticated(dontWait: true)
+            let (frames, userID) = try submissions.receiveAuthenticated(dontWait: true, by: zap)
         {
             read += 1
             let request: RoutedEnvelope
@@ -104,9 +104,11 @@ extension IntakeNode {
         switch envelope.type {
         case .submit, .status:
             return peer.role == .agency ? nil : (nil, "a key of role \(peer.role.rawValue) may not \(envelope.type)")
-        case .stats, .audit:
+        case .stats:
             return [.agency, .operator_].contains(peer.role)
-                ? nil : (nil, "a key of role \(peer.role.rawValue) may not ask \(envelope.type)")
+                ? nil : (nil, "a key of role \(peer.role.rawValue) may not ask stats")
+        case .audit:
+            return peer.role == .operator_ ? nil : (nil, "only an operator key may read the audit trail")
         case .reevaluate:
             return peer.role == .operator_ ? nil : (nil, "only an operator key may ask for re-evaluation")
         case .review:
@@ -125,9 +127,18 @@ extension IntakeNode {
                 "peer": "\(peer?.userID ?? "?")", "type": "\(request.envelope.type)", "unit": "\(unit ?? "")",
                 "reason": "\(reason)",
             ])
-        try store.recordRefusal(
-            at: StoreDatabase.timestamp(), peer: peer?.userID ?? "", type: request.envelope.type.rawValue, unit: unit,
-            reason: reason)
+        // At most 60 records a minute per sender: a flood from one key must not fill the store.
+        let minute = Int(Date().timeIntervalSince1970 / 60)
+        let sender = peer?.userID ?? ""
+        var count = refusalsThisMinute[sender].flatMap { $0.minute == minute ? $0.count : nil } ?? 0
+        count += 1
+        if refusalsThisMinute.count > 10_000 { refusalsThisMinute.removeAll() }
+        refusalsThisMinute[sender] = (minute, count)
+        if count <= 60 {
+            try store.recordRefusal(
+                at: StoreDatabase.timestamp(), peer: sender, type: request.envelope.type.rawValue, unit: unit,
+                reason: reason)
+        }
         try reply(request.replyFrames(.error(WireError(.forbidden, reason), correlation: request.envelope.correlation)))
     }
 

@@ -24,6 +24,8 @@ final class IntakeNode {
     var validator: SubmissionValidator
     /// Each agency's share of the submissions endpoint (authenticated senders only).
     var limiter: RateLimiter?
+    /// Refusals recorded per sender in the current minute (the audit keeps at most 60 of them).
+    var refusalsThisMinute: [String: (minute: Int, count: Int)] = [:]
     let submissions: Socket
     let work: Socket
     let events: EventLogEndpoints
@@ -50,8 +52,13 @@ final class IntakeNode {
     let logger: Logger
     let clock = ContinuousClock()
 
-    init(configuration: IntakeConfiguration, context: Context, logger: Logger) throws {
+    /// The ZAP handler that admitted authenticated peers (`nil` on plain TCP): only its tag makes a
+    /// `User-Id` trusted.
+    let zap: ZAPHandler?
+
+    init(configuration: IntakeConfiguration, context: Context, zap: ZAPHandler? = nil, logger: Logger) throws {
         self.configuration = configuration
+        self.zap = zap
         self.logger = logger
         limiter = configuration.rateLimit
         store = try IntakeStore(
@@ -79,6 +86,8 @@ final class IntakeNode {
         work.maximumFrames = 16
         try configuration.security.protect(work, endpoint: configuration.workEndpoint, name: "work")
         try work.bind(configuration.workEndpoint)
+        try configuration.security.checkUnprotected(configuration.publishEndpoint)
+        try configuration.security.checkUnprotected(configuration.replayEndpoint)
         events = try EventLogEndpoints(
             log: store.log, database: store.database, context: context,
             publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger

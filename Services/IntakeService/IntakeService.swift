@@ -11,7 +11,7 @@ public enum IntakeService {
             // The ZAP handler answers before the first protected socket binds, until the node is done.
             let handler = try configuration.security.startHandler(context: context)
             defer { handler?.stop() }
-            let node = try IntakeNode(configuration: configuration, context: context, logger: logger)
+            let node = try IntakeNode(configuration: configuration, context: context, zap: handler, logger: logger)
             try node.run(until: stop)
         }
     }

@@ -28,6 +28,12 @@ public enum EndpointSecurity: Sendable {
         }
     }
 
+    /// Checks an endpoint that is not CURVE yet on any node (event logs, queries: decision 0017): on a
+    /// node without keys it too must be on loopback.
+    public func checkUnprotected(_ endpoint: String) throws {
+        if case .insecureLoopback = self, !Self.isLoopback(endpoint) { throw Refusal(endpoint: endpoint) }
+    }
+
     /// Starts the ZAP handler for `context` when CURVE is on (before any protected socket binds);
     /// the caller stops it when the service ends.
     public func startHandler(context: Context) throws -> ZAPHandler? {

@@ -19,7 +19,8 @@ public final class KeyAuthority: Sendable {
         self.path = path
         self.registry = registry
         self.logger = logger
-        state = Mutex((try Allowlist.load(path: path, registry: registry), Self.modified(path)))
+        let modified = Self.modified(path)  // before reading: a change during the read is seen next time
+        state = Mutex((try Allowlist.load(path: path, registry: registry), modified))
     }
 
     /// The current list.
@@ -58,7 +59,7 @@ public final class KeyAuthority: Sendable {
     /// What each may then do is checked per request (intake's submissions: `Permissions`).
     public static func roles(for domain: String) -> Set<PeerIdentity.Role> {
         switch domain {
-        case "submissions": [.agency, .operator_, .evaluationWorker, .subscriber, .intakeNode]
+        case "submissions": [.agency, .operator_]
         case "work": [.evaluationWorker]
         case "publish", "replay": [.subscriber, .intakeNode, .operator_]
         default: []
@@ -82,6 +83,7 @@ public final class KeyAuthority: Sendable {
 
     /// Reloads on SIGHUP from now on, at the next tick (the signal no longer ends the process).
     public func reloadOnHangup() {
+        _ = Hangup.raised.load(ordering: .relaxed)  // initialised here, never inside the handler
         signal(SIGHUP) { _ in Hangup.raised.store(true, ordering: .relaxed) }
     }
 

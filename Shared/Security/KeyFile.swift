@@ -42,8 +42,13 @@ public enum KeyFile {
 
     /// Reads the key pair of a `.key` file; refuses one that others may read.
     public static func loadPair(_ path: String) throws -> CurveKeyPair {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
+        // The file itself, through a symlink too (a mounted secret often is one).
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw Problem(path: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
+        }
+        let mode = Int(status.st_mode) & 0o777
+        if mode & 0o077 != 0 {
             throw Problem(
                 path: path, reason: "others may read it (mode \(String(mode, radix: 8))): run chmod 600 \(path)")
         }
@@ -82,10 +87,20 @@ public enum KeyFile {
         return fields
     }
 
+    /// Creates `url` with `mode` from the start (never readable by others for a moment), refusing
+    /// to replace a file or follow a symlink already there.
     private static func write(_ text: String, to url: URL, mode: Int) throws {
-        guard
-            FileManager.default.createFile(
-                atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
-        else { throw Problem(path: url.path, reason: "cannot be written") }
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(mode))
+        guard descriptor >= 0 else {
+            throw Problem(path: url.path, reason: "cannot be created (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        // The umask may have taken bits away from a public file; set exactly what was asked.
+        _ = fchmod(descriptor, mode_t(mode))
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(descriptor) == 0 else {
+            throw Problem(path: url.path, reason: "cannot be written (\(String(cString: strerror(errno))))")
+        }
     }
 }

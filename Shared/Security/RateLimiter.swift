@@ -25,8 +25,15 @@ public struct RateLimiter: Sendable {
             return .milliseconds(Int64(((1 - bucket.tokens) / rate * 1000).rounded(.up)))
         }
         bucket.tokens -= 1
-        // Senders back at a full bucket are forgotten, so the table holds only recent senders.
-        if buckets.count > 10_000 { buckets = buckets.filter { $0.value.tokens < burst } }
+        // Senders whose bucket has refilled are forgotten, so the table holds only recent senders.
+        if buckets.count > 10_000 {
+            let rate = rate
+            let burst = burst
+            buckets = buckets.filter { _, bucket in
+                let idle = now - bucket.at
+                return bucket.tokens + Double(idle.components.seconds) * rate < burst
+            }
+        }
         return nil
     }
 }

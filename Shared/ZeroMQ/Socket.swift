@@ -99,20 +99,23 @@ public final class Socket {
         try receiveMessage(dontWait: dontWait, readsUserID: false)?.frames
     }
 
-    /// Receives one multipart message with the peer's identity as the ZAP handler gave it
-    /// (`User-Id`; `nil` on a socket without authentication). The identity comes from the
-    /// connection's handshake, never from the message's bytes.
+    /// Receives one multipart message with the peer's identity as `handler` admitted it (`User-Id`),
+    /// `nil` when the connection was not admitted by that handler (no authentication, or a handler
+    /// gone: see ``ZAPHandler/tag``). The identity comes from the handshake, never from the bytes.
     public func receiveAuthenticated(
-        dontWait: Bool = false
+        dontWait: Bool = false, by handler: ZAPHandler?
     ) throws(ZeroMQError) -> (frames: [[UInt8]], userID: String?)? {
-        try receiveMessage(dontWait: dontWait, readsUserID: true)
+        guard let received = try receiveMessage(dontWait: dontWait, readsUserID: handler != nil) else { return nil }
+        guard let handler, received.zapTag == handler.tag else { return (received.frames, nil) }
+        return (received.frames, received.userID)
     }
 
     private func receiveMessage(
         dontWait: Bool, readsUserID: Bool
-    ) throws(ZeroMQError) -> (frames: [[UInt8]], userID: String?)? {
+    ) throws(ZeroMQError) -> (frames: [[UInt8]], userID: String?, zapTag: String?)? {
         try checkOpen()
         var userID: String?
+        var zapTag: String?
         var frames: [[UInt8]] = []
         var message = zmq_msg_t()
         while true {
@@ -126,6 +129,7 @@ public final class Socket {
             }
             if readsUserID, userID == nil, let property = zmq_msg_gets(&message, "User-Id") {
                 userID = String(cString: property)
+                zapTag = zmq_msg_gets(&message, ZAPHandler.tagProperty).map { String(cString: $0) }
             }
             let size = zmq_msg_size(&message)
             if frames.count >= maximumFrames {
@@ -135,7 +139,7 @@ public final class Socket {
             } else {
                 frames.append([])
             }
-            if zmq_msg_more(&message) == 0 { return (frames, userID) }
+            if zmq_msg_more(&message) == 0 { return (frames, userID, zapTag) }
         }
     }
 

@@ -7,7 +7,17 @@ import Synchronization
 ///
 /// It owns its REP socket on `inproc://zeromq.zap.01` on a thread of its own, from ``start()``
 /// until ``stop()``. It must be started before any authenticating socket binds.
+///
+/// libzmq lets every CURVE client in when no ZAP handler answers (and then reports properties the
+/// client sent itself), so each admitted connection also carries ``tag``, a secret of this process,
+/// as the property ``tagProperty``: a reader trusts a `User-Id` only next to that tag
+/// (``Socket/receiveAuthenticated(dontWait:)``), and a handler that is gone fails closed.
 public final class ZAPHandler: Sendable {
+    /// The property carrying ``tag`` on every message of a connection this handler admitted.
+    public static let tagProperty = "X-Antq-Zap"
+    /// A random secret of this process, never sent to peers.
+    public let tag: String = (0..<4).map { _ in String(UInt64.random(in: .min ... .max), radix: 16) }.joined()
+
     /// What libzmq asks about one connection.
     public struct Request: Sendable, Equatable {
         /// The socket's ZAP domain (the endpoint's name, e.g. `submissions`).
@@ -81,7 +91,8 @@ public final class ZAPHandler: Sendable {
         let reactor = Reactor(stop: stopSignal)
         reactor.add(socket) { [self] socket in
             while let frames = try socket.receive(dontWait: true) {
-                _ = try socket.send(Self.reply(to: frames, decide: decide), dontWait: true)
+                // REP must answer before it reads again; libzmq's inproc peer always takes the answer.
+                _ = try socket.send(Self.reply(to: frames, tag: tag, decide: decide))
             }
         }
         if let tick { reactor.every(.seconds(1), handler: tick) }
@@ -90,13 +101,21 @@ public final class ZAPHandler: Sendable {
     }
 
     /// The reply frames to one request (a malformed one is refused, RFC 27's 500 when unreadable).
-    static func reply(to frames: [[UInt8]], decide: (Request) -> Decision) -> [[UInt8]] {
+    static func reply(to frames: [[UInt8]], tag: String, decide: (Request) -> Decision) -> [[UInt8]] {
         func text(_ index: Int) -> String {
             frames.indices.contains(index) ? String(decoding: frames[index], as: UTF8.self) : ""
         }
         let requestID = frames.count > 1 ? frames[1] : []
         func answer(_ code: String, _ status: String, _ userID: String) -> [[UInt8]] {
-            [Array("1.0".utf8), requestID, Array(code.utf8), Array(status.utf8), Array(userID.utf8), []]
+            // Metadata (ZMTP): a 1-byte name length, the name, a 4-byte big-endian value length, the value.
+            let name = Array(tagProperty.utf8)
+            let value = Array(tag.utf8)
+            let count = UInt32(value.count)
+            let metadata =
+                code == "200"
+                ? [UInt8(name.count)] + name + [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: count >> $0) } + value
+                : []
+            return [Array("1.0".utf8), requestID, Array(code.utf8), Array(status.utf8), Array(userID.utf8), metadata]
         }
         guard frames.count >= 6, text(0) == "1.0" else { return answer("500", "malformed ZAP request", "") }
         let mechanism = text(5)

@@ -86,12 +86,14 @@ struct SecurityTests {
         #expect(
             other.code == .forbidden
                 && other.message.contains("TQ-SD-DONGTHO does not report for unit TQ-HY-MINHHUONG-KDC01"))
-        let byWorker = try #require(try forbidden(worker, unit: "TQ-SD-DONGTHO"))
-        #expect(byWorker.code == .forbidden && byWorker.message.contains("evaluation_worker"))
+        // A worker's key is not admitted to the submissions endpoint at all (refused at the handshake).
+        #expect(throws: ClientError.self) { try submit(worker, unit: "TQ-SD-DONGTHO", tries: 2) }
         // A key nobody listed gets no answer at all (the handshake is refused), and the node logs it.
         #expect(throws: ClientError.self) { try submit(stranger, unit: "TQ-SD-DONGTHO", tries: 2) }
         let log = try String(contentsOf: system.cluster.root.appendingPathComponent("intake-1.log"), encoding: .utf8)
         #expect(log.contains("key not in the allowlist") && log.contains(stranger.publicKey))
+        #expect(
+            log.contains("role evaluation_worker may not use submissions") || log.contains("may not use the endpoint"))
 
         // Workers reach the work endpoint with a worker key only: this one evaluates what was accepted;
         // one started with an agency's key is refused at the handshake.
@@ -138,7 +140,7 @@ struct SecurityTests {
             )
         }
         #expect(stored == 2)
-        #expect(refusals.map { $0["peer"] as String } == ["agency:TQ-SD-DONGTHO", "evaluation_worker"])
+        #expect(refusals.map { $0["peer"] as String } == ["agency:TQ-SD-DONGTHO"])
         #expect((refusals.first?["unit"] as String?) == "TQ-HY-MINHHUONG-KDC01")
 
         // The allowlist changes without a restart: the stranger becomes Hàm Yên's agency, and the
@@ -215,6 +217,12 @@ struct SecurityTests {
             "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath,
         ])
         #expect(publicAddress.status != 0 && publicAddress.output.contains("not a loopback address"))
+        let publicLog = try Self.run([
+            "--data-directory", system.cluster.root.appendingPathComponent("c").path, "--insecure-loopback",
+            "--submissions", "tcp://127.0.0.1:0", "--work", "tcp://127.0.0.1:0", "--publish", "tcp://0.0.0.0:0",
+            "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath,
+        ])
+        #expect(publicLog.status != 0 && publicLog.output.contains("not a loopback address"))
     }
 
     /// Runs `antq-intake` with `arguments` until it exits (it should refuse to start); status and output.

@@ -39,9 +39,16 @@ struct ZAPHandlerTests {
             #expect(try poller.poll(timeoutMilliseconds: 300) == [false])
 
             try client(known).send([frame("from the district")])
-            let message = try #require(try router.receiveAuthenticated())
+            let message = try #require(try router.receiveAuthenticated(by: handler))
             #expect(message.frames.last == frame("from the district"))
             #expect(message.userID == "agency:TQ-SD")
+
+            // libzmq lets anyone in once no handler answers; their messages then carry no trusted identity.
+            handler.stop()
+            try client(stranger).send([frame("after the handler stopped")])
+            let unvouched = try #require(try router.receiveAuthenticated(by: handler))
+            #expect(unvouched.frames.last == frame("after the handler stopped"))
+            #expect(unvouched.userID == nil)
         }
         let requests = asked.withLock { $0 }
         #expect(requests.contains { $0.publicKey == stranger.publicKey && $0.mechanism == "CURVE" })
@@ -50,7 +57,7 @@ struct ZAPHandlerTests {
 
     @Test("a malformed ZAP request is answered 500, not a crash")
     func malformedRequest() {
-        let reply = ZAPHandler.reply(to: [[1, 2, 3]]) { _ in .allow(userID: "x") }
+        let reply = ZAPHandler.reply(to: [[1, 2, 3]], tag: "t") { _ in .allow(userID: "x") }
         #expect(reply.count == 6 && reply[2] == Array("500".utf8))
     }
 }
