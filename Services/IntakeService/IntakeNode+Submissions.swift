@@ -45,7 +45,13 @@ extension IntakeNode {
                 continue
             }
             // Who sent it, from the connection's key (CURVE); `nil` on plain TCP, where nobody is checked.
-            let peer = userID.flatMap(PeerIdentity.init(userID:))
+            let admitted = userID.flatMap(AuthenticatedPeer.init(userID:))
+            let peer = admitted?.identity
+            if let admitted, case .curve(_, let authority) = configuration.security, !authority.stillAdmits(admitted) {
+                try refuse(
+                    request, peer: peer, unit: nil, reason: "the key \(admitted.key) is no longer in the allowlist")
+                continue
+            }
             if let peer, let wait = limiter?.admit(peer.userID, now: clock.now) {
                 let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
                 let error = WireError(

@@ -45,6 +45,29 @@ public struct PeerIdentity: Sendable, Hashable, CustomStringConvertible {
     public var description: String { userID }
 }
 
+/// A connection's key and who it was admitted as: the `User-Id` the ZAP handler gives
+/// (`agency:TQ-SD|<key>`), so a key taken off the allowlist is refused on connections it already has.
+public struct AuthenticatedPeer: Sendable, Hashable {
+    public let identity: PeerIdentity
+    /// The connection's CURVE public key (Z85).
+    public let key: String
+
+    public init(identity: PeerIdentity, key: String) {
+        self.identity = identity
+        self.key = key
+    }
+
+    /// Reads a `User-Id` back (`|` is not a Z85 character); `nil` for anything else.
+    public init?(userID: String) {
+        guard let bar = userID.lastIndex(of: "|"),
+            let identity = PeerIdentity(userID: String(userID[..<bar]))
+        else { return nil }
+        self.init(identity: identity, key: String(userID[userID.index(after: bar)...]))
+    }
+
+    public var userID: String { "\(identity.userID)|\(key)" }
+}
+
 /// The keys allowed to connect and who each belongs to (`--allowlist FILE`):
 ///
 /// ```json

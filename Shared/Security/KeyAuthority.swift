@@ -52,7 +52,13 @@ public final class KeyAuthority: Sendable {
                 ])
             return .deny(reason: "role \(identity.role.rawValue) may not use \(request.domain)")
         }
-        return .allow(userID: identity.userID)
+        return .allow(userID: AuthenticatedPeer(identity: identity, key: key).userID)
+    }
+
+    /// Whether `peer`'s key is still listed as the identity it was admitted with: a key removed (or
+    /// given to another unit) is refused on connections it opened before.
+    public func stillAdmits(_ peer: AuthenticatedPeer) -> Bool {
+        state.withLock { $0.allowlist.identities[peer.key] } == peer.identity
     }
 
     /// The roles that may connect to an endpoint (its ZAP domain); an unknown endpoint admits nobody.

@@ -161,6 +161,13 @@ struct SecurityTests {
                 (stranger, "agency", "TQ-HY"),
             ], to: allowlist)
         #expect(system.waitUntil(.seconds(20)) { (try? submit(district, unit: "TQ-SD-DONGTHO", tries: 1)) == nil })
+        // A connection the old key opened before is refused too (`stats` is the district's client from above).
+        do {
+            _ = try stats.request(.stats, body: [])
+            Issue.record("a removed key was still served on its open connection")
+        } catch ClientError.refused(let error) {
+            #expect(error.code == .forbidden && error.message.contains("no longer in the allowlist"))
+        }
         _ = try submit(rotated, unit: "TQ-SD-DONGTHO")
         #expect(intake.process?.isRunning == true)
     }

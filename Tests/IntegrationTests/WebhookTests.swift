@@ -44,9 +44,10 @@ struct WebhookTests {
         /// The notices it accepted, once per key.
         func received() throws -> [Notice] {
             guard let data = FileManager.default.contents(atPath: log.path) else { return [] }
-            return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-                try JSONDecoder().decode(Notice.self, from: Data($0.utf8))
-            }
+            // Only whole lines: the receiver may be writing the last one while we read.
+            var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            lines.removeLast()
+            return try lines.filter { !$0.isEmpty }.map { try JSONDecoder().decode(Notice.self, from: Data($0.utf8)) }
         }
 
         deinit {

@@ -68,6 +68,10 @@ struct SecurityModuleTests {
         for identity in [PeerIdentity(role: .agency, unit: "TQ-SD"), PeerIdentity(role: .evaluationWorker)] {
             #expect(PeerIdentity(userID: identity.userID) == identity)
         }
+        let key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
+        let peer = AuthenticatedPeer(identity: PeerIdentity(role: .agency, unit: "TQ-SD"), key: key)
+        #expect(AuthenticatedPeer(userID: peer.userID) == peer)
+        #expect(AuthenticatedPeer(userID: "agency:TQ-SD") == nil)
         for foreign in ["", "agency", "agency:", "king:TQ", "subscriber:TQ-SD"] {
             #expect(PeerIdentity(userID: foreign) == nil)
         }
