@@ -68,7 +68,7 @@ extension IntakeNode {
                 let outcome = validator.validate(request.envelope.body)
                 if let peer, case .success(let submission) = outcome,
                     let reason = Permissions.refusalToSubmit(
-                        peer, for: submission.unit, registry: configuration.registry)
+                        peer, for: submission.unit, period: submission.period, registry: configuration.registry)
                 {
                     try refuse(request, peer: peer, unit: submission.unit, reason: reason)
                     continue
@@ -373,10 +373,11 @@ extension IntakeNode {
         let unknown = WireError(.notFound, "no submission \(shown) at intake node \(configuration.nodeID)")
         guard let stored = try store.database.read({ try store.find(query.submissionID, $0) }) else { throw unknown }
         if let peer, peer.role == .agency {
-            let unit = stored.receipt(node: configuration.nodeID).unit
-            guard Permissions.refusalToSubmit(peer, for: unit, registry: configuration.registry) == nil else {
-                throw unknown
-            }
+            let receipt = stored.receipt(node: configuration.nodeID)
+            guard let period = Period(receipt.period),
+                Permissions.refusalToSubmit(
+                    peer, for: receipt.unit, period: period, registry: configuration.registry) == nil
+            else { throw unknown }
         }
         let status = SubmissionStatus(
             state: stored.evaluatedAt == nil ? .accepted : .evaluated,

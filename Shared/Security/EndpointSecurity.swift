@@ -58,13 +58,19 @@ public enum EndpointSecurity: Sendable {
 
 /// What each kind of key may do at intake; the identity always comes from the connection's key.
 public enum Permissions {
-    /// Why `identity` may not submit for `unit`, or `nil` when it may: an agency submits for its own
-    /// unit, the units the registry says it reports for, and its subtree.
-    public static func refusalToSubmit(_ identity: PeerIdentity, for unit: String, registry: UnitRegistry) -> String? {
+    /// Why `identity` may not submit for `unit` in `period`, or `nil` when it may: an agency submits
+    /// for its own unit, the units the registry says it reports for, and its subtree, as the tree
+    /// stood in that period (the same tree intake's review checks supervisors against).
+    public static func refusalToSubmit(
+        _ identity: PeerIdentity, for unit: String, period: Period, registry: UnitRegistry
+    ) -> String? {
         guard identity.role == .agency, let agency = identity.unit else {
             return "a key of role \(identity.role.rawValue) may not submit"
         }
-        if unit == agency || registry[unit]?.reporter == agency || ancestors(of: unit, in: registry).contains(agency) {
+        let window = period.window(for: registry[unit]?.kind ?? .commune)
+        if unit == agency || registry.unit(unit, during: window)?.reporter == agency
+            || registry.supervisors(of: unit, during: window).contains(agency)
+        {
             return nil
         }
         return "agency \(agency) does not report for unit \(unit)"
@@ -77,17 +83,5 @@ public enum Permissions {
             return "a key of role \(identity.role.rawValue) may not review"
         }
         return agency == reviewer ? nil : "agency \(agency) may not act as reviewer \(reviewer)"
-    }
-
-    /// The units above `unit` in the registry's current tree, nearest first.
-    static func ancestors(of unit: String, in registry: UnitRegistry) -> [String] {
-        var chain: [String] = []
-        var seen: Set<String> = [unit]
-        var current = registry[unit]?.parent
-        while let parent = current, seen.insert(parent).inserted {
-            chain.append(parent)
-            current = registry[parent]?.parent
-        }
-        return chain
     }
 }

@@ -86,12 +86,17 @@ struct SecurityModuleTests {
             (district, "TQ-SD"), (district, "TQ-SD-DONGTHO-KDC01"), (commune, "TQ-SD-DONGTHO-KDC02"),
         ] {
             #expect(
-                Permissions.refusalToSubmit(identity, for: unit, registry: registry) == nil, "\(identity) \(unit)")
+                Permissions.refusalToSubmit(identity, for: unit, period: Period(year: 2025), registry: registry) == nil,
+                "\(identity) \(unit)")
         }
-        #expect(Permissions.refusalToSubmit(commune, for: "TQ-SD", registry: registry) != nil)
-        #expect(Permissions.refusalToSubmit(commune, for: "TQ-HY-MINHHUONG-KDC01", registry: registry) != nil)
         #expect(
-            Permissions.refusalToSubmit(PeerIdentity(role: .subscriber), for: "TQ-SD", registry: registry) != nil)
+            Permissions.refusalToSubmit(commune, for: "TQ-SD", period: Period(year: 2025), registry: registry) != nil)
+        #expect(
+            Permissions.refusalToSubmit(
+                commune, for: "TQ-HY-MINHHUONG-KDC01", period: Period(year: 2025), registry: registry) != nil)
+        #expect(
+            Permissions.refusalToSubmit(
+                PeerIdentity(role: .subscriber), for: "TQ-SD", period: Period(year: 2025), registry: registry) != nil)
         #expect(Permissions.refusalToReview(district, as: "TQ-SD") == nil)
         #expect(Permissions.refusalToReview(commune, as: "TQ-SD") != nil)
     }
