@@ -53,7 +53,7 @@ let package = Package(
             name: "Obligations", dependencies: ["Models"], path: "Shared/Obligations", swiftSettings: swiftSettings),
         .target(
             name: "EventLog",
-            dependencies: ["ZeroMQ", "Models", "Store", "SQLStore", "ServiceKit", grdb, logging],
+            dependencies: ["ZeroMQ", "Models", "Store", "SQLStore", "Security", "ServiceKit", grdb, logging],
             path: "Shared/EventLog",
             swiftSettings: swiftSettings
         ),
@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "EvaluationService",
             dependencies: [
-                "ZeroMQ", "Models", "Criteria", "Store", "EventLog", "ServiceKit", grdb, logging, lifecycle,
+                "ZeroMQ", "Models", "Criteria", "Store", "EventLog", "Security", "ServiceKit", grdb, logging, lifecycle,
             ],
             path: "Services/EvaluationService",
             swiftSettings: swiftSettings
@@ -111,8 +111,8 @@ let package = Package(
         .target(
             name: "ReportingService",
             dependencies: [
-                "ZeroMQ", "Models", "Obligations", "Store", "SQLStore", "EventLog", "ServiceKit", "ServiceHTTP",
-                "ReportDocuments", grdb, logging, lifecycle, hummingbird,
+                "ZeroMQ", "Models", "Obligations", "Store", "SQLStore", "EventLog", "Security", "ServiceKit",
+                "ServiceHTTP", "ReportDocuments", grdb, logging, lifecycle, hummingbird,
             ],
             path: "Services/ReportingService",
             swiftSettings: swiftSettings
@@ -120,8 +120,8 @@ let package = Package(
         .target(
             name: "NotificationService",
             dependencies: [
-                "ZeroMQ", "Models", "Obligations", "Store", "SQLStore", "EventLog", "ServiceKit", grdb, logging,
-                lifecycle,
+                "ZeroMQ", "Models", "Obligations", "Store", "SQLStore", "EventLog", "Security", "ServiceKit", grdb,
+                logging, lifecycle,
             ],
             path: "Services/NotificationService",
             swiftSettings: swiftSettings
@@ -225,7 +225,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "SQLStore", "Store", "ZeroMQ", "Models", grdb, logging],
+            dependencies: ["EventLog", "SQLStore", "Security", "Store", "ZeroMQ", "Models", grdb, logging],
             path: "Tests/EventLogTests",
             swiftSettings: swiftSettings
         ),
@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "ServiceKitTests",
             dependencies: [
-                "ServiceKit", "ZeroMQ", lifecycle, argumentParser, logging,
+                "ServiceKit", "Security", "ZeroMQ", lifecycle, argumentParser, logging,
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             path: "Tests/ServiceKitTests",

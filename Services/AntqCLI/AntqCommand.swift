@@ -25,15 +25,16 @@ public struct AntqCommand: ParsableCommand {
 struct ClientOptions: ParsableArguments {
     @Option(help: "Seconds to wait for an answer before sending again.") var timeout: Double = 3
     @Option(help: "Times to send a request before giving up.") var tries = 5
-    @Option(help: "This agency's CURVE key pair file (antq keys generate), for a node that requires CURVE.")
+    @Option(help: "Your CURVE key pair file (an agency's or operator's; antq keys generate), for a service on CURVE.")
     var curveKey: String?
-    @Option(help: "The node's public key: its .pub file or the 40-character key (with --curve-key).")
+    @Option(
+        help: "The public key of the service asked (intake, reporting or notification): its .pub file or the key.")
     var serverKey: String?
 
     /// The CURVE settings these flags give, `nil` for plain TCP.
     func curve() throws -> CurveClient? {
         guard let curveKey else { return nil }
-        guard let serverKey else { throw ValidationError("--curve-key needs the node's --server-key.") }
+        guard let serverKey else { throw ValidationError("--curve-key needs the service's --server-key.") }
         return CurveClient(keys: try KeyFile.loadPair(curveKey), serverKey: try KeyFile.publicKey(serverKey))
     }
 

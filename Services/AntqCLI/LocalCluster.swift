@@ -180,22 +180,28 @@ public final class LocalCluster {
         return worker
     }
 
-    /// Starts a subscriber (`antq-reporting` or `antq-notification`) following `intakes`.
+    /// Starts a subscriber (`antq-reporting` or `antq-notification`) following `intakes`, as a CURVE
+    /// client of `intakeKey` (a `.pub` file or key) when given.
     public func startSubscriber(
-        _ executable: String, name: String, following intakes: [ManagedService], extra: [String] = []
+        _ executable: String, name: String, following intakes: [ManagedService], intakeKey: String? = nil,
+        extra: [String] = []
     ) throws -> ManagedService {
         let sources = intakes.flatMap {
-            ["--source", "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")"]
+            [
+                "--source",
+                "\($0.endpoints["publish"] ?? ""),\($0.endpoints["replay"] ?? "")" + (intakeKey.map { ",\($0)" } ?? ""),
+            ]
         }
-        // Notification's data files, unless `extra` names its own.
         // Notification's and reporting's data files, unless `extra` names its own.
         let files: [(String, String)] =
             executable == "antq-notification"
             ? [("--calendar", calendar), ("--templates", templates)]
             : [("--calendar", calendar), ("--targets", targets), ("--http", "127.0.0.1:0")]
         let notification = files.filter { !extra.contains($0.0) }.flatMap { [$0.0, $0.1] }
+        let plain = extra.contains("--curve-key") ? [] : ["--insecure-loopback"]
         let service = make(
-            name, executable, ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + extra)
+            name, executable,
+            ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + plain + extra)
         let reporting = executable == "antq-reporting"
         service.expectedEndpoints = reporting ? ["query", "http"] : ["query"]
         let endpoints = try service.start()

@@ -1,4 +1,5 @@
 import Criteria
+import Security
 import ZeroMQ
 
 /// Everything an evaluation worker needs to start.
@@ -21,9 +22,18 @@ public struct EvaluationConfiguration: Sendable {
     public var capacity: Int = 256
     /// Silence from intake after which the worker reconnects.
     public var intakeTimeout: Duration = .seconds(3)
-    /// CURVE to intake's work endpoint (this worker's keys and intake's public key); `nil` for
-    /// plain TCP, which the executable allows only to a loopback endpoint (decision 0017).
-    public var intakeCurve: CurveClient?
+    /// CURVE on this worker's event-log endpoints (its keys and the allowlist of subscribers), or
+    /// plain TCP on loopback (decision 0017).
+    public var security: EndpointSecurity = .insecureLoopback
+    /// Intake's public key (Z85), for CURVE to its work endpoint with this worker's keys; needed
+    /// when `security` is CURVE.
+    public var intakeKey: String?
+
+    /// CURVE client settings for intake's work endpoint, or `nil` for plain TCP.
+    var intakeCurve: CurveClient? {
+        guard case .curve(let keys, _) = security, let intakeKey else { return nil }
+        return CurveClient(keys: keys, serverKey: intakeKey)
+    }
 
     public init(
         workerID: String, dataDirectory: String, intakeEndpoint: String, publishEndpoint: String,

@@ -77,7 +77,8 @@ final class EvaluationWorker {
         evaluator = Evaluator(catalog: configuration.catalog, worker: configuration.workerID)
         events = try EventLogEndpoints(
             log: log, database: database, context: context,
-            publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
+            publish: configuration.publishEndpoint, replay: configuration.replayEndpoint,
+            security: configuration.security, logger: logger
         )
         // Sets that read several kinds judge a unit's whole year: ask for the dossier with those kinds.
         let dossierKinds = Set(
@@ -276,6 +277,9 @@ public enum EvaluationService {
     /// The service to run under a `ServiceGroup`: connects, evaluates until SIGTERM, then says goodbye.
     public static func make(configuration: EvaluationConfiguration, context: Context, logger: Logger) -> LoopService {
         LoopService(name: "evaluation") { stop in
+            // The ZAP handler admits subscribers to the event log from before it binds until the end.
+            let handler = try configuration.security.startHandler(context: context)
+            defer { handler?.stop() }
             let worker = try EvaluationWorker(configuration: configuration, context: context, logger: logger)
             try worker.run(until: stop)
         }

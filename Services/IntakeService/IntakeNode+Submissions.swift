@@ -45,18 +45,15 @@ extension IntakeNode {
                 continue
             }
             // Who sent it, from the connection's key (CURVE); `nil` on plain TCP, where nobody is checked.
-            let admitted = userID.flatMap(AuthenticatedPeer.init(userID:))
-            let peer = admitted?.identity
-            if let admitted, case .curve(_, let authority) = configuration.security, !authority.stillAdmits(admitted) {
-                try refuse(
-                    request, peer: peer, unit: nil, reason: "the key \(admitted.key) is no longer in the allowlist")
-                continue
-            }
-            if let peer, let wait = limiter?.admit(peer.userID, now: clock.now) {
-                let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
-                let error = WireError(
-                    .tooManyRequests, "too many requests from \(peer.userID): retry after \(milliseconds) ms")
+            let peer: PeerIdentity?
+            switch gate.admit(userID: userID, now: clock.now) {
+            case .success(let identity):
+                peer = identity
+            case .failure(.overLimit(_, let error)):
                 try reply(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
+                continue
+            case .failure(let refusal):
+                try refuse(request, peer: refusal.peer, unit: nil, reason: refusal.error.message)
                 continue
             }
             if let refusal = refusal(of: request.envelope, from: peer) {

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import Models
+import Security
 import ServiceKit
 import Store
 import ZeroMQ
@@ -12,9 +13,9 @@ extension IntakeNode {
     func receiveWork() throws {
         let now = clock.now
         var acknowledged: [Int64] = []
-        var joined: [WorkerReady] = []
+        var joined: [ProducerAnnouncement] = []
         for _ in 0..<5_000 {
-            guard let frames = try work.receive(dontWait: true) else { break }
+            guard let (frames, userID) = try work.receiveAuthenticated(dontWait: true, by: zap) else { break }
             let request: RoutedEnvelope
             do {
                 request = try RoutedEnvelope(routerFrames: frames)
@@ -28,16 +29,23 @@ extension IntakeNode {
             switch request.envelope.type {
             case .ready:
                 let ready: WorkerReady
+                let announcement: ProducerAnnouncement
                 do throws(WireError) {
                     ready = try JSONCoding.decode(WorkerReady.self, from: request.envelope.body)
                     try ready.validate()
                     guard ready.worker != configuration.nodeID else {
                         throw WireError(.badRequest, "worker id \(ready.worker) is this intake node's own id")
                     }
+                    // Subscribers will read this worker's log as a CURVE client of the key it was
+                    // authenticated with here, never of a key it names itself.
+                    let key = userID.flatMap(AuthenticatedPeer.init(userID:))?.key
+                    if case .curve = configuration.security, key == nil {
+                        throw WireError(.forbidden, "the connection has no identity")
+                    }
+                    announcement = ProducerAnnouncement(
+                        producer: ready.worker, publish: ready.publish, replay: ready.replay, curvePublicKey: key)
                     let holder = dispatcher.peer(ofWorker: ready.worker)
-                    let moved =
-                        announced[ready.worker].map { $0.publish != ready.publish || $0.replay != ready.replay }
-                        ?? false
+                    let moved = announced[ready.worker].map { $0 != announcement } ?? false
                     if holder != nil, holder != known, moved {
                         throw WireError(
                             .badRequest,
@@ -52,9 +60,7 @@ extension IntakeNode {
                 let peer = known ?? number(request.peer)
                 dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
                 dossierKinds[peer] = ready.dossierKinds.map(Set.init)
-                if announced[ready.worker].map({ $0.publish != ready.publish || $0.replay != ready.replay }) ?? true {
-                    joined.append(ready)
-                }
+                if announced[ready.worker] != announcement { joined.append(announcement) }
                 logger.info("worker ready", metadata: ["worker": "\(ready.worker)", "credit": "\(ready.credit)"])
             case .heartbeat:
                 if known.map({ !dispatcher.heard(from: $0, now: now) }) ?? true {
@@ -109,27 +115,28 @@ extension IntakeNode {
 
     /// Marks acknowledged submissions evaluated and announces new workers, in one transaction.
     /// Records a worker's endpoints and announces them in the event log, for subscribers to follow.
-    func announce(_ joined: [WorkerReady]) throws {
+    func announce(_ joined: [ProducerAnnouncement]) throws {
         let now = StoreDatabase.timestamp()
         var newEvents: [Event] = []
         try store.database.write { db in
             newEvents = []
-            for ready in joined {
+            for announcement in joined {
                 try db.execute(
                     sql: """
-                        INSERT INTO worker (id, publish_endpoint, replay_endpoint) VALUES (?, ?, ?)
-                        ON CONFLICT (id) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, replay_endpoint = excluded.replay_endpoint
+                        INSERT INTO worker (id, publish_endpoint, replay_endpoint, curve_public_key) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET publish_endpoint = excluded.publish_endpoint,
+                            replay_endpoint = excluded.replay_endpoint, curve_public_key = excluded.curve_public_key
                         """,
-                    arguments: [ready.worker, ready.publish, ready.replay]
+                    arguments: [
+                        announcement.producer, announcement.publish, announcement.replay, announcement.curvePublicKey,
+                    ]
                 )
-                let announcement = ProducerAnnouncement(
-                    producer: ready.worker, publish: ready.publish, replay: ready.replay)
                 newEvents.append(
                     try store.log.append(
                         .producerAnnounced, body: JSONCoding.encode(announcement), recordedAt: now, in: db))
             }
         }
-        for ready in joined { announced[ready.worker] = ready }
+        for announcement in joined { announced[announcement.producer] = announcement }
         try events.publish(newEvents)
     }
 

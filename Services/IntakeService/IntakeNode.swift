@@ -22,8 +22,8 @@ final class IntakeNode {
     let configuration: IntakeConfiguration
     let store: IntakeStore
     var validator: SubmissionValidator
-    /// Each agency's share of the submissions endpoint (authenticated senders only).
-    var limiter: RateLimiter?
+    /// Who sent each request on the submissions endpoint, and each agency's share of it.
+    var gate: RequestGate
     /// Refusals recorded per sender in the current minute (the audit keeps at most 60 of them).
     var refusalsThisMinute: [String: (minute: Int, count: Int)] = [:]
     let submissions: Socket
@@ -43,7 +43,8 @@ final class IntakeNode {
     /// The submission kinds whose leases each worker connection wants with a dossier.
     var dossierKinds: [WorkDispatcher.Peer: Set<SubmissionKind>] = [:]
     static let maximumCachedPayloads = 20_000
-    var announced: [String: WorkerReady] = [:]
+    /// Each worker's log as last announced: its endpoints and the key it was authenticated with.
+    var announced: [String: ProducerAnnouncement] = [:]
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
     var acceptedCount = 0
     var evaluatedCount = 0
@@ -60,7 +61,7 @@ final class IntakeNode {
         self.configuration = configuration
         self.zap = zap
         self.logger = logger
-        limiter = configuration.rateLimit
+        gate = RequestGate(security: configuration.security, limiter: configuration.rateLimit)
         store = try IntakeStore(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("intake.sqlite").path,
             nodeID: configuration.nodeID
@@ -86,11 +87,10 @@ final class IntakeNode {
         work.maximumFrames = 16
         try configuration.security.protect(work, endpoint: configuration.workEndpoint, name: "work")
         try work.bind(configuration.workEndpoint)
-        try configuration.security.checkUnprotected(configuration.publishEndpoint)
-        try configuration.security.checkUnprotected(configuration.replayEndpoint)
         events = try EventLogEndpoints(
             log: store.log, database: store.database, context: context,
-            publish: configuration.publishEndpoint, replay: configuration.replayEndpoint, logger: logger
+            publish: configuration.publishEndpoint, replay: configuration.replayEndpoint,
+            security: configuration.security, logger: logger
         )
         let (unevaluated, workers, accepted, locks) = try store.database.read { db in
             (
@@ -104,8 +104,9 @@ final class IntakeNode {
         dispatcher.enqueue(unevaluated)
         for row in workers {
             let id: String = row["id"]
-            announced[id] = WorkerReady(
-                worker: id, credit: 0, publish: row["publish_endpoint"], replay: row["replay_endpoint"])
+            announced[id] = ProducerAnnouncement(
+                producer: id, publish: row["publish_endpoint"], replay: row["replay_endpoint"],
+                curvePublicKey: row["curve_public_key"])
         }
         let submissionsBound = try submissions.lastEndpoint()
         let workBound = try work.lastEndpoint()

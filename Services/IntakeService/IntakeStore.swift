@@ -96,6 +96,10 @@ struct IntakeStore {
                     );
                     """)
         }
+        migrator.registerMigration("intake.v5-worker-keys") { db in
+            // The CURVE key each worker was authenticated with, announced with its endpoints.
+            try db.execute(sql: "ALTER TABLE worker ADD COLUMN curve_public_key TEXT")
+        }
         EventLog.registerMigrations(in: &migrator)
         return migrator
     }

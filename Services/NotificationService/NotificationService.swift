@@ -85,20 +85,24 @@ public enum NotificationService {
             }
         ) { store in
             let database = store.pool
-            return { request, _ in
+            let registry = configuration.subscriber.registry
+            return { request, context in
                 switch request.type {
                 case .inbox:
                     let query = try JSONCoding.decode(InboxRequest.self, from: request.body)
+                    try context.checkReads(unit: query.unit, period: nil, registry: registry)
                     let inbox = try database.read { try InboxStore.inbox(unit: query.unit, $0) }
                     return Envelope(type: .inboxReply, correlation: request.correlation, body: JSONCoding.encode(inbox))
                 case .inboxAck:
                     let query = try JSONCoding.decode(InboxAckRequest.self, from: request.body)
+                    try context.checkReads(unit: query.unit, period: nil, registry: registry)
                     let notice = try database.write {
                         try InboxStore.acknowledge(query, at: StoreDatabase.timestamp(), $0)
                     }
                     return Envelope(
                         type: .inboxAckReply, correlation: request.correlation, body: JSONCoding.encode(notice))
                 case .schedule:
+                    try context.checkOperator(doing: "run the scheduler")
                     // Run the scheduler first, so a caller that just moved the clock sees the day done.
                     try scheduler.tick(database)
                     let status = try database.read { db in
@@ -109,6 +113,7 @@ public enum NotificationService {
                     return Envelope(
                         type: .scheduleReply, correlation: request.correlation, body: JSONCoding.encode(status))
                 case .deliveries:
+                    try context.checkOperator(doing: "read or retry the delivery queue")
                     let query = try JSONCoding.decode(DeliveriesRequest.self, from: request.body)
                     let list = try database.write { try Deliveries.answer(query, $0) }
                     return Envelope(

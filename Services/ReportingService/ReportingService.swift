@@ -28,9 +28,11 @@ public enum ReportingService {
             name: "reporting", database: database, configuration: configuration, context: context, logger: logger,
             applier: ReportStore(calendar: calendar)
         ) { database in
-            { request, positions in
+            { request, context in
                 if request.type == .results {
                     let query = try JSONCoding.decode(UnitResultsRequest.self, from: request.body)
+                    try context.checkReads(
+                        unit: query.unit, period: Period(query.period), registry: configuration.registry)
                     let evaluations = try database.read {
                         try ReportStore.evaluations(unit: query.unit, period: query.period, logger: logger, $0)
                     }
@@ -42,11 +44,13 @@ public enum ReportingService {
                     throw WireError(
                         .unknownType, "the reporting endpoint answers report and results, not \(request.type)")
                 }
+                // The province's consolidated report is for its operators; an agency reads its units' results.
+                try context.checkOperator(doing: "read the province's report")
                 let query = try JSONCoding.decode(ReportRequest.self, from: request.body)
                 let report = try database.read {
                     try ReportStore.report(
                         period: query.period, registry: configuration.registry, calendar: calendar,
-                        targets: targets, positions: positions, $0)
+                        targets: targets, positions: context.positions, $0)
                 }
                 return Envelope(type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(report))
             }

@@ -1,6 +1,7 @@
 import GRDB
 import Logging
 import Models
+import Security
 import ZeroMQ
 
 /// The producer side of an event log on the wire: a PUB socket that publishes each event after its
@@ -27,15 +28,18 @@ public final class EventLogEndpoints {
     public let publishEndpoint: String
     public let replayEndpoint: String
 
-    /// Binds the PUB and replay ROUTER sockets.
+    /// Binds the PUB and replay ROUTER sockets, both protected by `security` (CURVE servers whose
+    /// ZAP domains `publish` and `replay` admit subscriber, intake-node and operator keys).
     public init(
-        log: EventLog, database: any DatabaseReader, context: Context, publish: String, replay: String, logger: Logger
+        log: EventLog, database: any DatabaseReader, context: Context, publish: String, replay: String,
+        security: EndpointSecurity, logger: Logger
     ) throws {
         self.log = log
         self.database = database
         self.logger = logger
         publisher = try context.socket(.publisher)
-        try publisher.set([.linger(milliseconds: 1000), .sendHighWaterMark(100_000)])
+        try publisher.set([.linger(milliseconds: 1000), .sendHighWaterMark(100_000), .maxMessageSize(64 * 1024)])
+        try security.protect(publisher, endpoint: publish, name: "publish")
         try publisher.bind(publish)
         replayRouter = try context.socket(.router)
         // A bounded queue per peer (a peer that does not read gets nothing more, and retries). Not much
@@ -45,6 +49,7 @@ public final class EventLogEndpoints {
             .linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .routerMandatory(false), .sendHighWaterMark(64),
         ])
         replayRouter.maximumFrames = 16
+        try security.protect(replayRouter, endpoint: replay, name: "replay")
         try replayRouter.bind(replay)
         publishEndpoint = try publisher.lastEndpoint()
         replayEndpoint = try replayRouter.lastEndpoint()

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Models
 import SQLStore
+import Security
 import Synchronization
 import ZeroMQ
 
@@ -41,15 +42,29 @@ extension EventApplier {
 /// It owns a SUB socket connected to every producer's PUB endpoint and one DEALER per producer's
 /// replay endpoint, all on the loop thread that drives its ``Reactor``. Producers are configured
 /// (intake nodes) or learnt from `producer.announced` events (evaluation workers).
+///
+/// With CURVE keys it connects to every producer as a CURVE client of that producer's public key
+/// (each connection takes the server key set just before it), and follows no producer without one;
+/// without keys it follows only producers on loopback (decision 0017).
 public final class EventSubscriber {
-    /// A configured or announced producer endpoint pair.
+    /// A configured or announced producer endpoint pair, and the producer's CURVE public key.
     public struct Source: Sendable, Hashable {
         public let publish: String
         public let replay: String
-        public init(publish: String, replay: String) {
+        /// The producer's CURVE public key (Z85); `nil` for plain TCP.
+        public let serverKey: String?
+        public init(publish: String, replay: String, serverKey: String? = nil) {
             self.publish = publish
             self.replay = replay
+            self.serverKey = serverKey
         }
+    }
+
+    /// A source this subscriber cannot follow with its keys (or without them).
+    public struct SourceRefusal: Error, CustomStringConvertible, Sendable {
+        public let source: Source
+        public let reason: String
+        public var description: String { "cannot follow \(source.publish),\(source.replay): \(reason)" }
     }
 
     private final class Link {
@@ -72,6 +87,8 @@ public final class EventSubscriber {
     private let context: Context
     private let database: any SQLStore
     private let applier: any EventApplier
+    /// This subscriber's CURVE key pair, or `nil` for plain TCP on loopback.
+    private let keys: CurveKeyPair?
     private let logger: Logger
     private let subscriber: Socket
     private var reactor: Reactor?
@@ -115,6 +132,9 @@ public final class EventSubscriber {
                     );
                     """)
         }
+        migrator.registerMigration("subscriber.v2-keys") { db in
+            try db.execute(sql: "ALTER TABLE subscriber_source ADD COLUMN curve_public_key TEXT")
+        }
     }
 
     /// The subscriber's tables in a PostgreSQL store (the same as ``registerMigrations(in:)``'s).
@@ -146,7 +166,8 @@ public final class EventSubscriber {
                     PRIMARY KEY (producer, sequence)
                 )
                 """,
-            ])
+            ]),
+        SQLMigration("subscriber.v2-keys", ["ALTER TABLE subscriber_source ADD COLUMN curve_public_key TEXT"]),
     ]
 
     /// The last sequence applied per producer, as a subscriber's store records it (for a service's
@@ -166,19 +187,33 @@ public final class EventSubscriber {
     }
 
     /// Loads checkpoints and announced sources, connects to them and to `sources`.
+    /// - Parameter keys: this subscriber's CURVE key pair (every source then needs its producer's
+    ///   public key), or `nil` for plain TCP (every source then on loopback).
+    /// - Throws: ``SourceRefusal`` for a configured source that does not fit `keys`.
     public init(
-        context: Context, database: any SQLStore, sources: [Source], applier: any EventApplier, logger: Logger
+        context: Context, database: any SQLStore, sources: [Source], applier: any EventApplier,
+        keys: CurveKeyPair? = nil, logger: Logger
     ) throws {
         self.context = context
         self.database = database
         self.applier = applier
+        self.keys = keys
         self.logger = logger
+        for source in sources {
+            if let reason = Self.refusal(of: source, keys: keys) { throw SourceRefusal(source: source, reason: reason) }
+        }
         subscriber = try context.socket(.subscriber)
-        try subscriber.set([.linger(milliseconds: 0), .receiveHighWaterMark(100_000), .subscribe([])])
+        try subscriber.set([
+            .linger(milliseconds: 0), .receiveHighWaterMark(100_000), .maxMessageSize(8 * 1024 * 1024), .subscribe([]),
+        ])
+        if let keys {
+            try subscriber.set([.curvePublicKey(keys.publicKeyBytes), .curveSecretKey(keys.secretKeyBytes)])
+        }
         let (checkpoints, announced) = try database.read { db in
             (
                 try db.fetchAll("SELECT producer, last_sequence, epoch FROM subscriber_checkpoint"),
-                try db.fetchAll("SELECT publish_endpoint, replay_endpoint, producer FROM subscriber_source")
+                try db.fetchAll(
+                    "SELECT publish_endpoint, replay_endpoint, producer, curve_public_key FROM subscriber_source")
             )
         }
         for row in checkpoints {
@@ -189,7 +224,8 @@ public final class EventSubscriber {
         for source in sources { try follow(source, announcedAs: nil) }
         for row in announced {
             guard let publish = row.string(0), let replay = row.string(1) else { continue }
-            try follow(Source(publish: publish, replay: replay), announcedAs: row.string(2))
+            try follow(
+                Source(publish: publish, replay: replay, serverKey: row.string(3)), announcedAs: row.string(2))
         }
     }
 
@@ -212,18 +248,47 @@ public final class EventSubscriber {
 
     // MARK: - Sources
 
-    /// Starts following a producer's endpoints. Endpoints libzmq refuses are logged and skipped:
-    /// one bad announcement must not stop the subscriber.
+    /// Why a subscriber with `keys` cannot follow `source`, or `nil`: with keys, a source needs its
+    /// producer's public key; without, it must be on loopback and have none.
+    public static func refusal(of source: Source, keys: CurveKeyPair?) -> String? {
+        if keys != nil {
+            guard let key = source.serverKey else {
+                return "the producer's CURVE public key is missing (give it as PUBLISH,REPLAY,KEY)"
+            }
+            return CurveKeyPair.decode(key) == nil ? "\(key) is not a 40-character Z85 CURVE public key" : nil
+        }
+        if source.serverKey != nil {
+            return "the producer uses CURVE but this subscriber has no key (give it --curve-key and --allowlist)"
+        }
+        guard EndpointSecurity.isLoopback(source.publish), EndpointSecurity.isLoopback(source.replay) else {
+            return "plain TCP (--insecure-loopback) follows loopback endpoints only; give this subscriber --curve-key"
+        }
+        return nil
+    }
+
+    /// Starts following a producer's endpoints. Endpoints libzmq refuses, and announced ones that do
+    /// not fit this subscriber's keys, are logged and skipped: one bad announcement must not stop it.
     private func follow(_ source: Source, announcedAs: String?) throws {
         if let existing = links[source.replay] {
-            // The same replay endpoint with another PUB endpoint or another producer: start afresh.
-            guard existing.source.publish != source.publish || existing.announcedAs != announcedAs else { return }
+            // The same replay endpoint with another PUB endpoint, producer or key: start afresh.
+            guard existing.source != source || existing.announcedAs != announcedAs else { return }
             try forget(existing)
+        }
+        if let reason = Self.refusal(of: source, keys: keys) {
+            logger.error(
+                "cannot follow announced producer endpoints; skipped",
+                metadata: [
+                    "producer": "\(announcedAs ?? "?")", "publish": "\(source.publish)", "replay": "\(source.replay)",
+                    "reason": "\(reason)",
+                ])
+            return
         }
         let dealer: Socket
         do {
-            dealer = try makeDealer(source.replay)
+            dealer = try makeDealer(source)
             do {
+                // libzmq takes a connection's CURVE server key from the socket's options at connect.
+                if let key = source.serverKey.flatMap(CurveKeyPair.decode) { try subscriber.set(.curveServerKey(key)) }
                 try subscriber.connect(source.publish)
             } catch {
                 dealer.close()
@@ -259,10 +324,13 @@ public final class EventSubscriber {
         logger.info("dropped producer endpoints", metadata: ["replay": "\(link.source.replay)"])
     }
 
-    private func makeDealer(_ endpoint: String) throws -> Socket {
+    private func makeDealer(_ source: Source) throws -> Socket {
         let dealer = try context.socket(.dealer)
         try dealer.set([.linger(milliseconds: 0), .maxMessageSize(256 * 1024 * 1024)])
-        try dealer.connect(endpoint)
+        if let keys, let serverKey = source.serverKey {
+            try dealer.set(CurveClient(keys: keys, serverKey: serverKey).options)
+        }
+        try dealer.connect(source.replay)
         return dealer
     }
 
@@ -505,7 +573,7 @@ public final class EventSubscriber {
                 // Lazy Pirate: the peer may have restarted; a new socket drops whatever was queued.
                 reactor?.remove(link.dealer)
                 link.dealer.close()
-                link.dealer = try makeDealer(link.source.replay)
+                link.dealer = try makeDealer(link.source)
                 if let reactor { watch(link, in: reactor) }
                 pending.tries = 1
             }
@@ -566,12 +634,16 @@ public final class EventSubscriber {
                 {
                     try db.execute(
                         """
-                        INSERT INTO subscriber_source (replay_endpoint, publish_endpoint, producer) VALUES (?, ?, ?)
-                        ON CONFLICT (replay_endpoint) DO UPDATE SET publish_endpoint = excluded.publish_endpoint, producer = excluded.producer
+                        INSERT INTO subscriber_source (replay_endpoint, publish_endpoint, producer, curve_public_key)
+                        VALUES (?, ?, ?, ?)
+                        ON CONFLICT (replay_endpoint) DO UPDATE SET publish_endpoint = excluded.publish_endpoint,
+                            producer = excluded.producer, curve_public_key = excluded.curve_public_key
                         """,
-                        [announcement.replay, announcement.publish, announcement.producer])
-                    announced.append(
-                        (announcement.producer, Source(publish: announcement.publish, replay: announcement.replay)))
+                        [announcement.replay, announcement.publish, announcement.producer, announcement.curvePublicKey])
+                    let source = Source(
+                        publish: announcement.publish, replay: announcement.replay,
+                        serverKey: announcement.curvePublicKey)
+                    announced.append((announcement.producer, source))
                 }
             }
             try applier.finishBatch(in: db)

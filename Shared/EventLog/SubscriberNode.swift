@@ -1,16 +1,29 @@
 import Logging
 import Models
 import SQLStore
+import Security
 import ZeroMQ
 
 /// A subscribing service's loop: an ``EventSubscriber`` plus a ROUTER that answers queries, on one thread.
 public final class SubscriberNode {
+    /// What a query handler knows besides the request.
+    public struct QueryContext: Sendable {
+        /// The last sequence applied per producer.
+        public let positions: [String: UInt64]
+        /// Who asked, from the connection's CURVE key (`nil` on plain TCP, where nobody is checked);
+        /// the handler decides what that identity may read (`Permissions`).
+        public let peer: PeerIdentity?
+    }
+
     /// Answers one query; throw a `WireError` to send an `error` reply.
-    public typealias QueryHandler = (Envelope, _ positions: [String: UInt64]) throws -> Envelope
+    public typealias QueryHandler = (Envelope, QueryContext) throws -> Envelope
 
     private let subscriber: EventSubscriber
     private let queries: Socket
     private let handler: QueryHandler
+    private let zap: ZAPHandler?
+    private var gate: RequestGate
+    private let clock = ContinuousClock()
     private let logger: Logger
 
     /// The query endpoint as bound.
@@ -19,18 +32,29 @@ public final class SubscriberNode {
     public var timers: [(interval: Duration, action: () throws -> Void)] = []
 
     /// Binds the query endpoint and prepares the subscriber; ``run(until:)`` serves.
+    /// - Parameters:
+    ///   - security: CURVE on the query endpoint (ZAP domain `query`: agency and operator keys) and
+    ///     on the subscriber's connections to producers, or plain TCP on loopback.
+    ///   - zap: the service's running ZAP handler when `security` is CURVE.
+    ///   - rateLimit: each sender's share of the query endpoint, or `nil` for no limit.
     public init(
         context: Context, database: any SQLStore, sources: [EventSubscriber.Source], applier: any EventApplier,
-        queryEndpoint: String, logger: Logger, handler: @escaping QueryHandler
+        queryEndpoint: String, security: EndpointSecurity = .insecureLoopback, zap: ZAPHandler? = nil,
+        rateLimit: RateLimiter? = nil, logger: Logger, handler: @escaping QueryHandler
     ) throws {
+        var keys: CurveKeyPair?
+        if case .curve(let pair, _) = security { keys = pair }
         subscriber = try EventSubscriber(
-            context: context, database: database, sources: sources, applier: applier, logger: logger)
+            context: context, database: database, sources: sources, applier: applier, keys: keys, logger: logger)
         queries = try context.socket(.router)
         try queries.set([.linger(milliseconds: 1000), .maxMessageSize(64 * 1024), .sendHighWaterMark(1000)])
         queries.maximumFrames = 16
+        try security.protect(queries, endpoint: queryEndpoint, name: "query")
         try queries.bind(queryEndpoint)
         self.queryEndpoint = try queries.lastEndpoint()
         self.handler = handler
+        self.zap = zap
+        gate = RequestGate(security: security, limiter: rateLimit)
         self.logger = logger
     }
 
@@ -50,7 +74,7 @@ public final class SubscriberNode {
 
     private func answerQueries() throws {
         for _ in 0..<100 {
-            guard let frames = try queries.receive(dontWait: true) else { return }
+            guard let (frames, userID) = try queries.receiveAuthenticated(dontWait: true, by: zap) else { return }
             let request: RoutedEnvelope
             do { request = try RoutedEnvelope(routerFrames: frames) } catch {
                 logger.info("malformed query", metadata: ["error": "\(error.error)"])
@@ -59,9 +83,27 @@ public final class SubscriberNode {
             }
             let reply: Envelope
             do {
-                reply = try handler(request.envelope, subscriber.positions)
+                let peer = try gate.admit(userID: userID, now: clock.now).get()
+                reply = try handler(request.envelope, QueryContext(positions: subscriber.positions, peer: peer))
+            } catch let refusal as RequestGate.Refusal {
+                // A flood is answered, not logged line by line.
+                if case .overLimit = refusal {
+                } else {
+                    logger.warning(
+                        "query refused",
+                        metadata: [
+                            "peer": "\(refusal.peer?.userID ?? "?")", "type": "\(request.envelope.type)",
+                            "error": "\(refusal.error)",
+                        ])
+                }
+                reply = .error(refusal.error, correlation: request.envelope.correlation)
             } catch let error as WireError {
-                logger.info("refused query", metadata: ["error": "\(error)"])
+                if error.code == .forbidden {
+                    logger.warning(
+                        "query refused", metadata: ["type": "\(request.envelope.type)", "error": "\(error)"])
+                } else {
+                    logger.info("refused query", metadata: ["error": "\(error)"])
+                }
                 reply = .error(error, correlation: request.envelope.correlation)
             } catch {
                 logger.error("query failed", metadata: ["error": "\(error)"])
@@ -69,6 +111,24 @@ public final class SubscriberNode {
                 reply = .error(failure, correlation: request.envelope.correlation)
             }
             _ = try queries.send(request.replyFrames(reply), dontWait: true)
+        }
+    }
+}
+
+extension SubscriberNode.QueryContext {
+    /// Throws `forbidden` when the sender may not read what concerns `unit` during `period`.
+    public func checkReads(unit: String, period: Period?, registry: UnitRegistry?) throws(WireError) {
+        guard let peer else { return }
+        if let reason = Permissions.refusalToRead(peer, unit: unit, period: period, registry: registry) {
+            throw WireError(.forbidden, reason)
+        }
+    }
+
+    /// Throws `forbidden` unless the sender is an operator (or nobody is checked).
+    public func checkOperator(doing action: String) throws(WireError) {
+        guard let peer else { return }
+        if let reason = Permissions.refusalUnlessOperator(peer, doing: action) {
+            throw WireError(.forbidden, reason)
         }
     }
 }

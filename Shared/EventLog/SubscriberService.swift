@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import Models
 import SQLStore
+import Security
 import ServiceKit
 import Store
 import ZeroMQ
@@ -19,6 +20,10 @@ public struct SubscriberConfiguration: Sendable {
     /// A `postgres://` URL for a service that can keep its store on a PostgreSQL server (reporting);
     /// `nil` for `<name>.sqlite` in the data directory.
     public var store: String?
+    /// CURVE on the query endpoint and to the producers, or plain TCP on loopback (decision 0017).
+    public var security: EndpointSecurity = .insecureLoopback
+    /// Each sender's share of the query endpoint (CURVE only); `nil` for no limit.
+    public var rateLimit: RateLimiter?
 
     public init(
         dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?,
@@ -31,12 +36,20 @@ public struct SubscriberConfiguration: Sendable {
         self.store = store
     }
 
-    /// From a subscribing service's flags.
-    public init(options: SubscriberOptions, dataDirectory: String, queryEndpoint: String) throws {
+    /// From a subscribing service's flags (security from `security`, plain TCP logged as a warning).
+    public init(
+        options: SubscriberOptions, security: SecurityOptions, dataDirectory: String, queryEndpoint: String,
+        logger: Logger
+    ) throws {
+        let registry = try options.loadRegistry()
         self.init(
             dataDirectory: dataDirectory,
-            sources: options.endpointPairs.map { EventSubscriber.Source(publish: $0.publish, replay: $0.replay) },
-            queryEndpoint: queryEndpoint, registry: try options.loadRegistry())
+            sources: try options.sources().map {
+                EventSubscriber.Source(publish: $0.publish, replay: $0.replay, serverKey: $0.serverKey)
+            },
+            queryEndpoint: queryEndpoint, registry: registry)
+        self.security = try security.endpointSecurity(registry: registry, logger: logger)
+        rateLimit = options.rateLimiter
     }
 }
 
@@ -110,9 +123,12 @@ public enum SubscriberService {
         timers: [(interval: Duration, action: () throws -> Void)], handler: @escaping SubscriberNode.QueryHandler,
         until stop: StopSignal
     ) throws {
+        let zap = try configuration.security.startHandler(context: context)
+        defer { zap?.stop() }
         let node = try SubscriberNode(
             context: context, database: database, sources: configuration.sources, applier: applier,
-            queryEndpoint: configuration.queryEndpoint, logger: logger, handler: handler
+            queryEndpoint: configuration.queryEndpoint, security: configuration.security, zap: zap,
+            rateLimit: configuration.rateLimit, logger: logger, handler: handler
         )
         node.timers = timers
         try EndpointsFile.merge(["query": node.queryEndpoint], dataDirectory: configuration.dataDirectory)

@@ -159,11 +159,21 @@ public struct ProducerAnnouncement: Codable, Sendable, Equatable {
     public let publish: String
     /// The producer's replay ROUTER endpoint.
     public let replay: String
+    /// The producer's CURVE public key (Z85), the one intake authenticated it with; `nil` on
+    /// plain TCP. Subscribers connect to both endpoints as CURVE clients of this key, so only the
+    /// holder of its secret key can serve what they read there.
+    public let curvePublicKey: String?
 
-    public init(producer: String, publish: String, replay: String) {
+    public init(producer: String, publish: String, replay: String, curvePublicKey: String? = nil) {
         self.producer = producer
         self.publish = publish
         self.replay = replay
+        self.curvePublicKey = curvePublicKey
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case producer, publish, replay
+        case curvePublicKey = "curve_public_key"
     }
 }
 

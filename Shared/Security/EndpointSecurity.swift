@@ -28,12 +28,6 @@ public enum EndpointSecurity: Sendable {
         }
     }
 
-    /// Checks an endpoint that is not CURVE yet on any node (event logs, queries: decision 0017): on a
-    /// node without keys it too must be on loopback.
-    public func checkUnprotected(_ endpoint: String) throws {
-        if case .insecureLoopback = self, !Self.isLoopback(endpoint) { throw Refusal(endpoint: endpoint) }
-    }
-
     /// Starts the ZAP handler for `context` when CURVE is on (before any protected socket binds);
     /// the caller stops it when the service ends.
     public func startHandler(context: Context) throws -> ZAPHandler? {
@@ -56,7 +50,7 @@ public enum EndpointSecurity: Sendable {
     }
 }
 
-/// What each kind of key may do at intake; the identity always comes from the connection's key.
+/// What each kind of key may do; the identity always comes from the connection's key.
 public enum Permissions {
     /// Why `identity` may not submit for `unit` in `period`, or `nil` when it may: an agency submits
     /// for its own unit, the units the registry says it reports for, and its subtree, as the tree
@@ -64,10 +58,42 @@ public enum Permissions {
     public static func refusalToSubmit(
         _ identity: PeerIdentity, for unit: String, period: Period, registry: UnitRegistry
     ) -> String? {
-        guard identity.role == .agency, let agency = identity.unit else {
-            return "a key of role \(identity.role.rawValue) may not submit"
+        guard identity.role == .agency else { return "a key of role \(identity.role.rawValue) may not submit" }
+        return refusal(identity, toActFor: unit, during: period.window(for: registry[unit]?.kind ?? .commune), registry)
+    }
+
+    /// Why `identity` may not read what concerns `unit` (its results, its inbox), or `nil`: an
+    /// operator reads everything; an agency what it could submit for, as the tree stood during
+    /// `period` (today's tree when `nil`).
+    public static func refusalToRead(
+        _ identity: PeerIdentity, unit: String, period: Period?, registry: UnitRegistry?
+    ) -> String? {
+        switch identity.role {
+        case .operator_: return nil
+        case .agency:
+            guard let registry else { return "this service has no unit registry to check unit \(unit) against" }
+            if let period {
+                return refusal(
+                    identity, toActFor: unit, during: period.window(for: registry[unit]?.kind ?? .commune), registry)
+            }
+            guard let today = Day.today() else { return "today's date is unknown" }
+            return refusal(identity, toActFor: unit, during: today...today, registry)
+        default: return "a key of role \(identity.role.rawValue) may not read unit \(unit)"
         }
-        let window = period.window(for: registry[unit]?.kind ?? .commune)
+    }
+
+    /// Why `identity` may not ask what only the province's operators may (the whole report, the
+    /// delivery queue, the scheduler), or `nil`.
+    public static func refusalUnlessOperator(_ identity: PeerIdentity, doing action: String) -> String? {
+        identity.role == .operator_ ? nil : "only an operator key may \(action)"
+    }
+
+    private static func refusal(
+        _ identity: PeerIdentity, toActFor unit: String, during window: ClosedRange<Day>, _ registry: UnitRegistry
+    ) -> String? {
+        guard identity.role == .agency, let agency = identity.unit else {
+            return "a key of role \(identity.role.rawValue) may not act for unit \(unit)"
+        }
         if unit == agency || registry.unit(unit, during: window)?.reporter == agency
             || registry.supervisors(of: unit, during: window).contains(agency)
         {

@@ -68,6 +68,7 @@ public final class KeyAuthority: Sendable {
         case "submissions": [.agency, .operator_]
         case "work": [.evaluationWorker]
         case "publish", "replay": [.subscriber, .intakeNode, .operator_]
+        case "query": [.agency, .operator_]
         default: []
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import Models
+import Security
 import Synchronization
 import ZeroMQ
 
@@ -34,7 +35,7 @@ final class ProducerThread: Sendable {
         loop = LoopThread("producer \(producer)") { stop, ready in
             let events = try EventLogEndpoints(
                 log: log, database: database, context: context, publish: endpoints.publish, replay: endpoints.replay,
-                logger: logger
+                security: .insecureLoopback, logger: logger
             )
             defer { events.close() }
             let reactor = Reactor(stop: stop, tick: .milliseconds(10))

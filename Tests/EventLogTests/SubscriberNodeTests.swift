@@ -19,11 +19,12 @@ struct SubscriberNodeTests {
             let node = try SubscriberNode(
                 context: context, database: SQLiteStore(pool: store), sources: sources, applier: RecordingApplier(),
                 queryEndpoint: "tcp://127.0.0.1:0", logger: logger
-            ) { request, positions in
+            ) { request, context in
                 switch request.type {
                 case .report:
                     return Envelope(
-                        type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(positions))
+                        type: .reportReply, correlation: request.correlation, body: JSONCoding.encode(context.positions)
+                    )
                 case .inbox: throw Broken()
                 default: throw WireError(.unknownType, "this node answers report, not \(request.type)")
                 }

@@ -100,13 +100,14 @@ struct SecurityTests {
         _ = try system.cluster.startWorker(
             id: "worker-1", intake: intake,
             extra: [
-                "--curve-key", keys.appendingPathComponent("worker-1.key").path, "--intake-key",
-                keys.appendingPathComponent("intake.pub").path,
+                "--curve-key", keys.appendingPathComponent("worker-1.key").path, "--allowlist", allowlist.path,
+                "--intake-key", keys.appendingPathComponent("intake.pub").path,
             ])
         _ = try system.cluster.startWorker(
             id: "worker-impostor", intake: intake,
             extra: [
-                "--curve-key", keys.appendingPathComponent("agency-TQ-SD.key").path, "--intake-key", node.publicKey,
+                "--curve-key", keys.appendingPathComponent("agency-TQ-SD.key").path, "--allowlist", allowlist.path,
+                "--intake-key", node.publicKey,
             ])
         let stats = try client(district)
         #expect(
@@ -232,10 +233,11 @@ struct SecurityTests {
         #expect(publicLog.status != 0 && publicLog.output.contains("not a loopback address"))
     }
 
-    /// Runs `antq-intake` with `arguments` until it exits (it should refuse to start); status and output.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `executable` with `arguments` until it exits (it should refuse to start); status and output.
+    static func run(_ arguments: [String], executable: String = "antq-intake") throws -> (status: Int32, output: String)
+    {
         let process = Process()
-        process.executableURL = TestSystem.binDirectory.appendingPathComponent("antq-intake")
+        process.executableURL = TestSystem.binDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -101,6 +101,84 @@ struct SecurityModuleTests {
         #expect(Permissions.refusalToReview(commune, as: "TQ-SD") != nil)
     }
 
+    @Test("an operator reads everything; an agency what it could submit for; other roles nothing")
+    func reading() throws {
+        let registry = try Self.registry()
+        let district = PeerIdentity(role: .agency, unit: "TQ-SD")
+        let commune = PeerIdentity(role: .agency, unit: "TQ-SD-DONGTHO")
+        let operatorKey = PeerIdentity(role: .operator_)
+        for period in [Period(year: 2025), nil] {
+            #expect(Permissions.refusalToRead(operatorKey, unit: "TQ-HY", period: period, registry: registry) == nil)
+            #expect(
+                Permissions.refusalToRead(district, unit: "TQ-SD-DONGTHO-KDC01", period: period, registry: registry)
+                    == nil)
+            #expect(
+                Permissions.refusalToRead(commune, unit: "TQ-SD-DONGTHO-KDC02", period: period, registry: registry)
+                    == nil)
+            let elsewhere = Permissions.refusalToRead(
+                commune, unit: "TQ-HY-MINHHUONG-KDC01", period: period, registry: registry)
+            #expect(elsewhere == "agency TQ-SD-DONGTHO does not report for unit TQ-HY-MINHHUONG-KDC01")
+            #expect(
+                Permissions.refusalToRead(
+                    PeerIdentity(role: .subscriber), unit: "TQ-SD", period: period, registry: registry) != nil)
+        }
+        // Without a registry an agency's reach cannot be checked: refused, an operator still reads.
+        #expect(Permissions.refusalToRead(commune, unit: "TQ-SD-DONGTHO", period: nil, registry: nil) != nil)
+        #expect(Permissions.refusalUnlessOperator(operatorKey, doing: "read the report") == nil)
+        #expect(
+            Permissions.refusalUnlessOperator(district, doing: "read the report")
+                == "only an operator key may read the report")
+    }
+
+    @Test("the request gate: plain TCP checks nobody; CURVE needs a vouched identity still listed, within its rate")
+    func gate() throws {
+        let clock = ContinuousClock()
+        var plain = RequestGate(security: .insecureLoopback, limiter: RateLimiter(rate: 1, burst: 1))
+        for _ in 0..<3 {
+            guard case .success(nil) = plain.admit(userID: nil, now: clock.now) else {
+                Issue.record("plain TCP refused a request")
+                return
+            }
+        }
+        let directory = Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let listed = try CurveKeyPair.generate()
+        let removed = try CurveKeyPair.generate()
+        let allowlist = directory.appendingPathComponent("allowlist.json")
+        try Data(#"{"keys": [{"public_key": "\#(listed.publicKey)", "role": "agency", "unit": "TQ-SD"}]}"#.utf8)
+            .write(to: allowlist)
+        let authority = try KeyAuthority(
+            path: allowlist.path, registry: try Self.registry(), logger: Logger(label: "test"))
+        var gate = RequestGate(
+            security: .curve(keys: try CurveKeyPair.generate(), authority: authority),
+            limiter: RateLimiter(rate: 1, burst: 2))
+        let agency = PeerIdentity(role: .agency, unit: "TQ-SD")
+        let now = clock.now
+        guard case .failure(.unidentified) = gate.admit(userID: nil, now: now) else {
+            Issue.record("a message without a vouched identity was admitted")
+            return
+        }
+        let stale = AuthenticatedPeer(identity: agency, key: removed.publicKey).userID
+        guard case .failure(.noLongerListed) = gate.admit(userID: stale, now: now) else {
+            Issue.record("a key off the allowlist was admitted")
+            return
+        }
+        let sender = AuthenticatedPeer(identity: agency, key: listed.publicKey).userID
+        for _ in 0..<2 {
+            guard case .success(agency) = gate.admit(userID: sender, now: now) else {
+                Issue.record("a listed key within its burst was refused")
+                return
+            }
+        }
+        guard case .failure(let refusal) = gate.admit(userID: sender, now: now), case .overLimit = refusal else {
+            Issue.record("a third request at once passed a burst of 2")
+            return
+        }
+        #expect(refusal.error.code == .tooManyRequests && refusal.error.message.contains("retry after 1000 ms"))
+        #expect(refusal.peer == agency)
+    }
+
     @Test("plain TCP only on loopback")
     func loopback() {
         for endpoint in ["tcp://127.0.0.1:7101", "tcp://[::1]:1", "tcp://localhost:2", "ipc:///tmp/x", "inproc://y"] {

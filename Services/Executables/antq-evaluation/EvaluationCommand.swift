@@ -26,28 +26,23 @@ struct EvaluationCommand: AsyncParsableCommand {
         String?
     @Option(help: "Directory of criteria set files (JSON).") var criteria = "data/criteria"
     @Option(help: "Most leases held at once.") var capacity = 256
-    @Option(help: "This worker's CURVE key pair file (antq keys generate), listed as evaluation_worker at intake.")
-    var curveKey: String?
+    @OptionGroup var security: SecurityOptions
     @Option(help: "Intake's public key: its .pub file or the 40-character key (with --curve-key).")
     var intakeKey: String?
-    @Flag(help: "Plain TCP to intake without keys: only to a loopback endpoint.") var insecureLoopback = false
 
     func validate() throws {
         guard capacity > 0 else { throw ValidationError("Please give a --capacity of at least 1.") }
-        if insecureLoopback {
-            guard curveKey == nil, intakeKey == nil else {
+        if security.insecureLoopback {
+            guard intakeKey == nil else {
                 throw ValidationError("Please give either --insecure-loopback or --curve-key with --intake-key.")
             }
             guard EndpointSecurity.isLoopback(intake) else {
                 throw ValidationError(
-                    "--intake \(intake) is not a loopback address: plain TCP needs --curve-key and --intake-key.")
-            }
-        } else {
-            guard curveKey != nil, intakeKey != nil else {
-                throw ValidationError(
-                    "Please give --curve-key FILE and --intake-key (intake's public key), or --insecure-loopback for plain TCP on loopback."
+                    "--intake \(intake) is not a loopback address: plain TCP needs --curve-key, --allowlist and --intake-key."
                 )
             }
+        } else if intakeKey == nil {
+            throw ValidationError("Please give --intake-key (intake's public key) with --curve-key.")
         }
     }
 
@@ -60,12 +55,8 @@ struct EvaluationCommand: AsyncParsableCommand {
         configuration.capacity = capacity
         configuration.advertisedPublish = advertisePublish
         configuration.advertisedReplay = advertiseReplay
-        if let curveKey, let intakeKey {
-            configuration.intakeCurve = CurveClient(
-                keys: try KeyFile.loadPair(curveKey), serverKey: try KeyFile.publicKey(intakeKey))
-        } else {
-            logger.warning("plain TCP to intake without CURVE (--insecure-loopback)")
-        }
+        configuration.security = try security.endpointSecurity(registry: nil, logger: logger)
+        configuration.intakeKey = try intakeKey.map(KeyFile.publicKey)
         let service = EvaluationService.make(configuration: configuration, context: try Context(), logger: logger)
         try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
     }

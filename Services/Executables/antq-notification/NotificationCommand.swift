@@ -16,6 +16,7 @@ struct NotificationCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var subscription: SubscriberOptions
+    @OptionGroup var security: SecurityOptions
     @Option(help: "ROUTER endpoint for inbox and schedule queries.") var query = "tcp://127.0.0.1:7201"
     @Option(help: "Obligations calendar file.") var calendar = "data/calendar/tuyen-quang.v1.json"
     @Option(help: "Notice templates file.") var templates = "data/templates/notices.vi.json"
@@ -33,7 +34,8 @@ struct NotificationCommand: AsyncParsableCommand {
         let logger = common.bootstrapLogging(label: "antq.notification")
         let configuration = NotificationConfiguration(
             subscriber: try SubscriberConfiguration(
-                options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query),
+                options: subscription, security: security, dataDirectory: common.dataDirectory,
+                queryEndpoint: query, logger: logger),
             calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
             templates: try NoticeTemplates.load(from: URL(fileURLWithPath: templates)),
             clock: clockFile.map(NoticeClock.file) ?? .system,

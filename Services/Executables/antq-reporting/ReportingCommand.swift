@@ -18,6 +18,7 @@ struct ReportingCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var subscription: SubscriberOptions
+    @OptionGroup var security: SecurityOptions
     @Option(help: "ROUTER endpoint for report queries.") var query = "tcp://127.0.0.1:7301"
     @Option(help: "Obligations calendar file, for who reported on time, late or not at all.")
     var calendar = "data/calendar/tuyen-quang.v1.json"
@@ -45,7 +46,8 @@ struct ReportingCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.reporting")
         var configuration = try SubscriberConfiguration(
-            options: subscription, dataDirectory: common.dataDirectory, queryEndpoint: query)
+            options: subscription, security: security, dataDirectory: common.dataDirectory,
+            queryEndpoint: query, logger: logger)
         configuration.store = store
         guard let address = HTTPAddress(http) else { throw ValidationError("--http \(http) is not host:port") }
         let services = try ReportingService.make(
