@@ -174,7 +174,8 @@ struct SecurityTests {
     }
 
     @Test(
-        "an agency over its rate gets too_many_requests with a retry-after while another is served; then it is served")
+        "an agency over its rate gets too_many_requests with a retry-after, an oversized message no answer, while another is served"
+    )
     func rateLimit() throws {
         let system = try TestSystem("security-rate")
         let keys = system.cluster.root.appendingPathComponent("keys")
@@ -208,6 +209,13 @@ struct SecurityTests {
         #expect(accepted >= 100 && accepted < 150)
         #expect(!refused.isEmpty && refused.allSatisfy { $0.code == .tooManyRequests })
         #expect(refused.first?.message.contains("retry after") == true)
+        // An oversized message (over the endpoint's 1 MiB) gets no answer: libzmq drops that connection.
+        let oversized = try RequestClient(
+            context: system.context, endpoint: endpoint, timeout: .seconds(1), tries: 1,
+            curve: CurveClient(keys: flooding, serverKey: node.publicKey))
+        #expect(throws: ClientError.self) {
+            try oversized.request(.submit, body: Array(repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024))
+        }
         // Another agency is served meanwhile; the flooding one again after waiting.
         _ = try client(other).request(.submit, body: try Self.body("other", unit: "TQ-HY-MINHHUONG-KDC01"))
         Thread.sleep(forTimeInterval: 0.3)
