@@ -15,13 +15,20 @@ public final class ManagedService {
     public private(set) var endpoints: [String: String] = [:]
     /// Endpoints every start waits for (reporting records `query` and `http` one after the other).
     public var expectedEndpoints: Set<String> = []
+    /// The network namespace the process runs in (`ip netns exec`, which execs it: signals reach
+    /// the service itself); `nil` for this process's own network.
+    public let networkNamespace: String?
 
-    init(name: String, executable: URL, dataDirectory: URL, logFile: URL, arguments: [String]) {
+    init(
+        name: String, executable: URL, dataDirectory: URL, logFile: URL, arguments: [String],
+        networkNamespace: String? = nil
+    ) {
         self.name = name
         self.executable = executable
         self.dataDirectory = dataDirectory
         self.logFile = logFile
         self.arguments = arguments
+        self.networkNamespace = networkNamespace
     }
 
     /// Starts the process and waits until it has bound its endpoints (its `endpoints.json`).
@@ -39,8 +46,16 @@ public final class ManagedService {
         let log = try FileHandle(forWritingTo: logFile)
         log.seekToEndOfFile()
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments + ["--data-directory", dataDirectory.path]
+        if let networkNamespace {
+            process.executableURL = Self.ip
+            process.arguments =
+                ["netns", "exec", networkNamespace, executable.path] + arguments + [
+                    "--data-directory", dataDirectory.path,
+                ]
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments + ["--data-directory", dataDirectory.path]
+        }
         process.standardError = log
         process.standardOutput = log
         try process.run()
@@ -95,6 +110,12 @@ public final class ManagedService {
     }
 
     public var isRunning: Bool { process?.isRunning ?? false }
+
+    /// iproute2's `ip`, wherever the system keeps it.
+    public static let ip: URL = URL(
+        fileURLWithPath: ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        } ?? "/usr/sbin/ip")
 }
 
 /// A whole system on loopback: intake, workers, reporting and notification as child processes,
@@ -110,6 +131,9 @@ public final class LocalCluster {
     /// Reporting's targets file: `targets/tuyen-quang-2023-2025.v1.json` of the data directory.
     public let targets: String
     public private(set) var services: [ManagedService] = []
+    /// The network namespace services started from now on run in (a host of a multi-host test);
+    /// `nil` for this process's own network.
+    public var networkNamespace: String?
 
     /// - Parameters:
     ///   - binDirectory: where the `antq-*` executables are (the build's products directory).
@@ -140,7 +164,7 @@ public final class LocalCluster {
         let service = ManagedService(
             name: name, executable: binDirectory.appendingPathComponent(executable),
             dataDirectory: root.appendingPathComponent(name), logFile: root.appendingPathComponent("\(name).log"),
-            arguments: arguments
+            arguments: arguments, networkNamespace: networkNamespace
         )
         services.append(service)
         return service

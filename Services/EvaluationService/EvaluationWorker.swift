@@ -64,7 +64,7 @@ final class EvaluationWorker {
         return migrator
     }
 
-    init(configuration: EvaluationConfiguration, context: Context, logger: Logger) throws {
+    init(configuration: EvaluationConfiguration, context: Context, zap: ZAPHandler?, logger: Logger) throws {
         self.configuration = configuration
         self.context = context
         self.logger = logger
@@ -78,7 +78,7 @@ final class EvaluationWorker {
         events = try EventLogEndpoints(
             log: log, database: database, context: context,
             publish: configuration.publishEndpoint, replay: configuration.replayEndpoint,
-            security: configuration.security, logger: logger
+            security: configuration.security, zap: zap, logger: logger
         )
         // Sets that read several kinds judge a unit's whole year: ask for the dossier with those kinds.
         let dossierKinds = Set(
@@ -105,7 +105,9 @@ final class EvaluationWorker {
 
     private static func connect(context: Context, configuration: EvaluationConfiguration) throws -> Socket {
         let socket = try context.socket(.dealer)
-        try socket.set([.linger(milliseconds: 2000), .maxMessageSize(4 * 1024 * 1024), .receiveHighWaterMark(10_000)])
+        try socket.set(
+            [.linger(milliseconds: 2000), .maxMessageSize(4 * 1024 * 1024), .receiveHighWaterMark(10_000)]
+                + SocketOption.linkHeartbeats)
         if let curve = configuration.intakeCurve { try socket.set(curve.options) }
         try socket.connect(configuration.intakeEndpoint)
         return socket
@@ -280,7 +282,8 @@ public enum EvaluationService {
             // The ZAP handler admits subscribers to the event log from before it binds until the end.
             let handler = try configuration.security.startHandler(context: context)
             defer { handler?.stop() }
-            let worker = try EvaluationWorker(configuration: configuration, context: context, logger: logger)
+            let worker = try EvaluationWorker(
+                configuration: configuration, context: context, zap: handler, logger: logger)
             try worker.run(until: stop)
         }
     }

@@ -26,6 +26,19 @@ extension IntakeNode {
             }
             // Only a connection that said a valid `ready` gets a number; anything else is unknown.
             let known = peerNumbers[request.peer]
+            // With CURVE every message needs a key the ZAP handler vouched for and that is still
+            // listed: a removed worker key loses its leases on its open connection too.
+            if case .failure(let refusal) = workGate.admit(userID: userID, now: now) {
+                logger.warning(
+                    "refused a message on the work endpoint",
+                    metadata: ["type": "\(request.envelope.type)", "error": "\(refusal.error)"])
+                if let peer = known {
+                    dispatcher.leave(peer: peer)
+                    forget(peer)
+                }
+                try sendToWorker(request.replyFrames(.error(refusal.error, correlation: request.envelope.correlation)))
+                continue
+            }
             switch request.envelope.type {
             case .ready:
                 let ready: WorkerReady
@@ -52,6 +65,7 @@ extension IntakeNode {
                             "worker id \(ready.worker) is already connected with other endpoints; give each worker its own --worker-id"
                         )
                     }
+                    try checkClaim(announcement)
                 } catch {
                     logger.info("refused a ready", metadata: ["error": "\(error)"])
                     try sendToWorker(request.replyFrames(.error(error, correlation: request.envelope.correlation)))
@@ -60,7 +74,15 @@ extension IntakeNode {
                 let peer = known ?? number(request.peer)
                 dispatcher.ready(peer: peer, worker: ready.worker, credit: ready.credit, now: now)
                 dossierKinds[peer] = ready.dossierKinds.map(Set.init)
-                if announced[ready.worker] != announcement { joined.append(announcement) }
+                if announced[ready.worker] != announcement {
+                    // A worker now on endpoints another (gone) worker announced: that one announces
+                    // itself afresh when it comes back, wherever it is.
+                    for (other, previous) in announced
+                    where other != ready.worker && previous.replay == announcement.replay {
+                        announced[other] = nil
+                    }
+                    joined.append(announcement)
+                }
                 logger.info("worker ready", metadata: ["worker": "\(ready.worker)", "credit": "\(ready.credit)"])
             case .heartbeat:
                 if known.map({ !dispatcher.heard(from: $0, now: now) }) ?? true {
@@ -168,6 +190,26 @@ extension IntakeNode {
     }
 
     /// Drops a gone connection's number (a late message from it counts as unknown).
+    /// Refuses a worker's claim to an id or endpoints that are another key's: a worker id stays
+    /// with the key that first announced it while that key is listed (to move it, take the old key
+    /// off the allowlist), and endpoints another connected worker announced stay its own.
+    func checkClaim(_ announcement: ProducerAnnouncement) throws(WireError) {
+        if let previous = announced[announcement.producer]?.curvePublicKey, previous != announcement.curvePublicKey,
+            case .curve(_, let authority) = configuration.security, authority.allowlist.identities[previous] != nil
+        {
+            throw WireError(
+                .forbidden,
+                "worker id \(announcement.producer) belongs to key \(previous); give this worker its own --worker-id, or take that key off the allowlist to move the id"
+            )
+        }
+        for (other, previous) in announced where other != announcement.producer {
+            guard previous.replay == announcement.replay || previous.publish == announcement.publish,
+                dispatcher.peer(ofWorker: other) != nil
+            else { continue }
+            throw WireError(.forbidden, "worker \(other), connected, announced these endpoints")
+        }
+    }
+
     func forget(_ peer: WorkDispatcher.Peer) {
         dossierKinds[peer] = nil
         guard let identity = peerIdentities.removeValue(forKey: peer) else { return }

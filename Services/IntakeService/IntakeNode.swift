@@ -24,6 +24,8 @@ final class IntakeNode {
     var validator: SubmissionValidator
     /// Who sent each request on the submissions endpoint, and each agency's share of it.
     var gate: RequestGate
+    /// Who sent each message on the work endpoint (a listed worker key, with CURVE).
+    var workGate: RequestGate
     /// Refusals recorded per sender in the current minute (the audit keeps at most 60 of them).
     var refusalsThisMinute: [String: (minute: Int, count: Int)] = [:]
     let submissions: Socket
@@ -62,6 +64,7 @@ final class IntakeNode {
         self.zap = zap
         self.logger = logger
         gate = RequestGate(security: configuration.security, limiter: configuration.rateLimit)
+        workGate = RequestGate(security: configuration.security, limiter: nil)
         store = try IntakeStore(
             path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("intake.sqlite").path,
             nodeID: configuration.nodeID
@@ -90,7 +93,7 @@ final class IntakeNode {
         events = try EventLogEndpoints(
             log: store.log, database: store.database, context: context,
             publish: configuration.publishEndpoint, replay: configuration.replayEndpoint,
-            security: configuration.security, logger: logger
+            security: configuration.security, zap: zap, logger: logger
         )
         let (unevaluated, workers, accepted, locks) = try store.database.read { db in
             (

@@ -31,8 +31,11 @@ public enum ReportingService {
             { request, context in
                 if request.type == .results {
                     let query = try JSONCoding.decode(UnitResultsRequest.self, from: request.body)
+                    // The answer holds the whole year's results, so the reader must reach the unit in
+                    // the whole year's tree, not only in the half it names.
                     try context.checkReads(
-                        unit: query.unit, period: Period(query.period), registry: configuration.registry)
+                        unit: query.unit, period: Period(query.period).map { Period(year: $0.year) },
+                        registry: configuration.registry)
                     let evaluations = try database.read {
                         try ReportStore.evaluations(unit: query.unit, period: query.period, logger: logger, $0)
                     }

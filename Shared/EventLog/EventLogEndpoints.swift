@@ -19,6 +19,10 @@ public final class EventLogEndpoints {
     private let publisher: Socket
     private let replayRouter: Socket
     private let logger: Logger
+    private let zap: ZAPHandler?
+    /// Who asks for replays: with CURVE, a listed key the service's ZAP handler vouched for.
+    private var gate: RequestGate
+    private let clock = ContinuousClock()
     /// The last sequence published; heartbeats carry it so subscribers see a lost tail.
     private var lastPublished: UInt64
     /// The log's epoch, told to subscribers in `describe.reply`.
@@ -30,13 +34,16 @@ public final class EventLogEndpoints {
 
     /// Binds the PUB and replay ROUTER sockets, both protected by `security` (CURVE servers whose
     /// ZAP domains `publish` and `replay` admit subscriber, intake-node and operator keys).
+    /// - Parameter zap: the service's running ZAP handler when `security` is CURVE.
     public init(
         log: EventLog, database: any DatabaseReader, context: Context, publish: String, replay: String,
-        security: EndpointSecurity, logger: Logger
+        security: EndpointSecurity, zap: ZAPHandler?, logger: Logger
     ) throws {
         self.log = log
         self.database = database
         self.logger = logger
+        self.zap = zap
+        gate = RequestGate(security: security, limiter: nil)
         publisher = try context.socket(.publisher)
         try publisher.set([.linger(milliseconds: 1000), .sendHighWaterMark(100_000), .maxMessageSize(64 * 1024)])
         try security.protect(publisher, endpoint: publish, name: "publish")
@@ -80,13 +87,20 @@ public final class EventLogEndpoints {
 
     private func serveReplayRequests() throws {
         for _ in 0..<100 {
-            guard let frames = try replayRouter.receive(dontWait: true) else { return }
+            guard let (frames, userID) = try replayRouter.receiveAuthenticated(dontWait: true, by: zap) else { return }
             let request: RoutedEnvelope
             do {
                 request = try RoutedEnvelope(routerFrames: frames)
             } catch {
                 logger.info("bad replay request", metadata: ["error": "\(error.error)"])
                 if let reply = error.replyFrames { try replayRouter.send(reply, dontWait: true) }
+                continue
+            }
+            if case .failure(let refusal) = gate.admit(userID: userID, now: clock.now) {
+                logger.warning("refused replay request", metadata: ["error": "\(refusal.error)"])
+                try replayRouter.send(
+                    request.replyFrames(.error(refusal.error, correlation: request.envelope.correlation)),
+                    dontWait: true)
                 continue
             }
             let reply: Envelope

@@ -39,13 +39,15 @@ extension EventApplier {
 /// The subscriber side of the event logs: follows any number of producers, applies each event
 /// exactly once, in order, and catches up by replay after a restart, a gap or a slow spell.
 ///
-/// It owns a SUB socket connected to every producer's PUB endpoint and one DEALER per producer's
-/// replay endpoint, all on the loop thread that drives its ``Reactor``. Producers are configured
-/// (intake nodes) or learnt from `producer.announced` events (evaluation workers).
+/// It owns, per producer, a SUB socket connected to its PUB endpoint and a DEALER to its replay
+/// endpoint, all on the loop thread that drives its ``Reactor``. Producers are configured (intake
+/// nodes) or learnt from a configured producer's `producer.announced` events (evaluation workers).
 ///
-/// With CURVE keys it connects to every producer as a CURVE client of that producer's public key
-/// (each connection takes the server key set just before it), and follows no producer without one;
-/// without keys it follows only producers on loopback (decision 0017).
+/// With CURVE keys it connects to every producer as a CURVE client of that producer's public key,
+/// and follows no producer without one; without keys it follows only producers on loopback
+/// (decision 0017). What arrives on a producer's sockets is taken as that producer's only: an event
+/// or heartbeat naming another producer is dropped, and an announced producer must describe itself
+/// as the producer it was announced as, so one producer's key cannot speak for another.
 public final class EventSubscriber {
     /// A configured or announced producer endpoint pair, and the producer's CURVE public key.
     public struct Source: Sendable, Hashable {
@@ -69,6 +71,8 @@ public final class EventSubscriber {
 
     private final class Link {
         let source: Source
+        /// Connected to the producer's PUB endpoint; live events and heartbeats.
+        let subscriber: Socket
         var dealer: Socket
         /// The producer, once its replay endpoint described it.
         var producer: String?
@@ -76,8 +80,11 @@ public final class EventSubscriber {
         let announcedAs: String?
         let createdAt: ContinuousClock.Instant
         var pending: (correlation: UInt64, sentAt: ContinuousClock.Instant, frames: [Frame], tries: Int)?
-        init(source: Source, dealer: Socket, announcedAs: String?, createdAt: ContinuousClock.Instant) {
+        init(
+            source: Source, subscriber: Socket, dealer: Socket, announcedAs: String?, createdAt: ContinuousClock.Instant
+        ) {
             self.source = source
+            self.subscriber = subscriber
             self.dealer = dealer
             self.announcedAs = announcedAs
             self.createdAt = createdAt
@@ -90,7 +97,6 @@ public final class EventSubscriber {
     /// This subscriber's CURVE key pair, or `nil` for plain TCP on loopback.
     private let keys: CurveKeyPair?
     private let logger: Logger
-    private let subscriber: Socket
     private var reactor: Reactor?
     private var links: [String: Link] = [:]  // by replay endpoint
     private var cursors: [String: ProducerCursor] = [:]  // by producer
@@ -202,13 +208,6 @@ public final class EventSubscriber {
         for source in sources {
             if let reason = Self.refusal(of: source, keys: keys) { throw SourceRefusal(source: source, reason: reason) }
         }
-        subscriber = try context.socket(.subscriber)
-        try subscriber.set([
-            .linger(milliseconds: 0), .receiveHighWaterMark(100_000), .maxMessageSize(8 * 1024 * 1024), .subscribe([]),
-        ])
-        if let keys {
-            try subscriber.set([.curvePublicKey(keys.publicKeyBytes), .curveSecretKey(keys.secretKeyBytes)])
-        }
         let (checkpoints, announced) = try database.read { db in
             (
                 try db.fetchAll("SELECT producer, last_sequence, epoch FROM subscriber_checkpoint"),
@@ -232,7 +231,6 @@ public final class EventSubscriber {
     /// Watches the sockets and retries late replay requests.
     public func register(in reactor: Reactor) {
         self.reactor = reactor
-        reactor.add(subscriber) { [unowned self] _ in try self.receiveLive() }
         for link in links.values { watch(link, in: reactor) }
         reactor.every(.milliseconds(250)) { [unowned self] in try self.retryLateRequests() }
     }
@@ -242,8 +240,10 @@ public final class EventSubscriber {
 
     /// Closes every socket.
     public func close() {
-        subscriber.close()
-        for link in links.values { link.dealer.close() }
+        for link in links.values {
+            link.subscriber.close()
+            link.dealer.close()
+        }
     }
 
     // MARK: - Sources
@@ -270,8 +270,15 @@ public final class EventSubscriber {
     /// not fit this subscriber's keys, are logged and skipped: one bad announcement must not stop it.
     private func follow(_ source: Source, announcedAs: String?) throws {
         if let existing = links[source.replay] {
-            // The same replay endpoint with another PUB endpoint, producer or key: start afresh.
             guard existing.source != source || existing.announcedAs != announcedAs else { return }
+            guard existing.announcedAs != nil || announcedAs == nil else {
+                // An announcement never displaces a configured producer.
+                logger.error(
+                    "announced endpoints are a configured producer's; ignored",
+                    metadata: ["producer": "\(announcedAs ?? "?")", "replay": "\(source.replay)"])
+                return
+            }
+            // The same replay endpoint with another PUB endpoint, producer or key: start afresh.
             try forget(existing)
         }
         if let reason = Self.refusal(of: source, keys: keys) {
@@ -283,15 +290,12 @@ public final class EventSubscriber {
                 ])
             return
         }
+        let subscriber: Socket
         let dealer: Socket
         do {
-            dealer = try makeDealer(source)
-            do {
-                // libzmq takes a connection's CURVE server key from the socket's options at connect.
-                if let key = source.serverKey.flatMap(CurveKeyPair.decode) { try subscriber.set(.curveServerKey(key)) }
-                try subscriber.connect(source.publish)
-            } catch {
-                dealer.close()
+            subscriber = try makeSubscriber(source)
+            do { dealer = try makeDealer(source) } catch {
+                subscriber.close()
                 throw error
             }
         } catch {
@@ -300,7 +304,8 @@ public final class EventSubscriber {
                 metadata: ["publish": "\(source.publish)", "replay": "\(source.replay)", "error": "\(error)"])
             return
         }
-        let link = Link(source: source, dealer: dealer, announcedAs: announcedAs, createdAt: clock.now)
+        let link = Link(
+            source: source, subscriber: subscriber, dealer: dealer, announcedAs: announcedAs, createdAt: clock.now)
         links[source.replay] = link
         if let reactor { watch(link, in: reactor) }
         try send(.describe, body: [], to: link)
@@ -311,22 +316,37 @@ public final class EventSubscriber {
     /// Stops following a producer's old endpoints after it described itself on new ones (a restarted worker).
     private func forget(_ link: Link) throws {
         reactor?.remove(link.dealer)
+        reactor?.remove(link.subscriber)
         link.dealer.close()
+        link.subscriber.close()
         links[link.source.replay] = nil
         if let producer = link.producer, linksByProducer[producer] === link { linksByProducer[producer] = nil }
-        // Another source may share the PUB endpoint (a producer back on the same publish port).
-        if !links.values.contains(where: { $0.source.publish == link.source.publish }) {
-            try? subscriber.disconnect(link.source.publish)
-        }
         try database.write { db in
             try db.execute("DELETE FROM subscriber_source WHERE replay_endpoint = ?", [link.source.replay])
         }
         logger.info("dropped producer endpoints", metadata: ["replay": "\(link.source.replay)"])
     }
 
+    private func makeSubscriber(_ source: Source) throws -> Socket {
+        let subscriber = try context.socket(.subscriber)
+        // An event is at most intake's largest submission (1 MiB) with its envelope; a bigger one
+        // drops the connection, and replay (which allows more) brings it.
+        try subscriber.set(
+            [
+                .linger(milliseconds: 0), .receiveHighWaterMark(100_000), .maxMessageSize(8 * 1024 * 1024),
+                .subscribe([]),
+            ] + SocketOption.linkHeartbeats)
+        if let keys, let serverKey = source.serverKey {
+            try subscriber.set(CurveClient(keys: keys, serverKey: serverKey).options)
+        }
+        try subscriber.connect(source.publish)
+        return subscriber
+    }
+
     private func makeDealer(_ source: Source) throws -> Socket {
         let dealer = try context.socket(.dealer)
-        try dealer.set([.linger(milliseconds: 0), .maxMessageSize(256 * 1024 * 1024)])
+        // A replay batch holds at most 4 MiB of events (at least one, of at most 8 MiB).
+        try dealer.set([.linger(milliseconds: 0), .maxMessageSize(16 * 1024 * 1024)] + SocketOption.linkHeartbeats)
         if let keys, let serverKey = source.serverKey {
             try dealer.set(CurveClient(keys: keys, serverKey: serverKey).options)
         }
@@ -336,17 +356,32 @@ public final class EventSubscriber {
 
     private func watch(_ link: Link, in reactor: Reactor) {
         reactor.add(link.dealer) { [unowned self] socket in try self.receiveReplies(for: link, on: socket) }
+        reactor.add(link.subscriber) { [unowned self] _ in try self.receiveLive(from: link) }
     }
 
     // MARK: - Live events
 
-    private func receiveLive() throws {
+    private func receiveLive(from link: Link) throws {
         var toApply: [Event] = []
         for _ in 0..<2_000 {
-            guard let frames = try subscriber.receive(dontWait: true) else { break }
+            // Handling a message may drop this link (and close its socket): then stop reading it.
+            guard links[link.source.replay] === link, let frames = try link.subscriber.receive(dontWait: true)
+            else { break }
             let message: PublishedMessage
             do { message = try PublishedMessage(frames: frames) } catch {
                 logger.warning("dropped malformed published message", metadata: ["error": "\(error)"])
+                continue
+            }
+            // A producer speaks for itself only (and for nobody until its replay endpoint described it).
+            guard message.producer == link.producer else {
+                if link.producer != nil {
+                    logger.warning(
+                        "dropped a published message naming another producer",
+                        metadata: [
+                            "endpoint": "\(link.source.publish)", "producer": "\(link.producer ?? "?")",
+                            "named": "\(message.producer)",
+                        ])
+                }
                 continue
             }
             switch message {
@@ -470,11 +505,21 @@ public final class EventSubscriber {
 
     /// A replay endpoint said which producer it serves: follow it, catching up if behind.
     private func described(_ description: ProducerDescription, by link: Link) throws {
+        if let announced = link.announcedAs, announced != description.producer {
+            // Announced endpoints must be the producer announced (not, say, a configured intake node).
+            logger.error(
+                "announced endpoints describe themselves as another producer; dropped",
+                metadata: [
+                    "announced": "\(announced)", "described": "\(description.producer)",
+                    "replay": "\(link.source.replay)",
+                ])
+            try forget(link)
+            return
+        }
         if let previous = linksByProducer[description.producer], previous !== link, previous.announcedAs == nil,
             link.announcedAs != nil
         {
-            // Announced endpoints claim to be a configured producer (a worker started with an intake's id):
-            // the configured source stays; the announced one is dropped.
+            // Announced endpoints for a configured producer's id: the configured source stays.
             logger.error(
                 "announced endpoints describe themselves as a configured producer; ignored",
                 metadata: ["producer": "\(description.producer)", "replay": "\(link.source.replay)"])
@@ -629,7 +674,8 @@ public final class EventSubscriber {
                         [event.producer, Int64(event.sequence), event.type.rawValue, event.body, problem.description])
                 }
                 last[event.producer] = event.sequence
-                if event.type == .producerAnnounced,
+                // Only a configured producer (an intake node) announces others.
+                if event.type == .producerAnnounced, linksByProducer[event.producer]?.announcedAs == nil,
                     let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)
                 {
                     try db.execute(

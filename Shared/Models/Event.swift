@@ -86,6 +86,14 @@ public enum PublishedMessage: Sendable, Equatable {
         }
     }
 
+    /// The producer the message names.
+    public var producer: String {
+        switch self {
+        case .event(let event): event.producer
+        case .heartbeat(let producer, _, _): producer
+        }
+    }
+
     public var frames: [Frame] {
         switch self {
         case .event(let event): event.publishedFrames

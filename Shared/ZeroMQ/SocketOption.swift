@@ -100,3 +100,12 @@ public enum SocketOption: Sendable {
         }
     }
 }
+
+extension SocketOption {
+    /// ZMTP heartbeats for a client's connections across networks we do not control: a connection
+    /// that went silent (a cut link) is dropped after 5 s and libzmq reconnects, instead of waiting
+    /// out TCP's retransmission backoff (decision 0018).
+    public static let linkHeartbeats: [SocketOption] = [
+        .heartbeatInterval(milliseconds: 1000), .heartbeatTimeout(milliseconds: 5000),
+    ]
+}

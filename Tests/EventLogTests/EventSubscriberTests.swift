@@ -270,6 +270,49 @@ struct EventSubscriberTests {
         }
     }
 
+    @Test(
+        "an announced producer speaks only for itself: its forged events and announcements are dropped, and endpoints describing another producer are not followed"
+    )
+    func announcedProducer_speaksOnlyForItself() throws {
+        try withHarness { harness in
+            let intake = try harness.startProducer("intake-1")
+            let worker = try harness.startProducer("evaluation-w1")
+            let third = try harness.startProducer("evaluation-w3")
+            try third.append(1, type: .submissionEvaluated)
+            // The worker's own log announces a producer: only a configured producer (intake) may.
+            let smuggled = ProducerAnnouncement(
+                producer: "evaluation-evil", publish: third.source.publish, replay: third.source.replay)
+            _ = try worker.append(.producerAnnounced, body: JSONCoding.encode(smuggled))
+            try worker.append(1, type: .submissionEvaluated)
+            // Intake announces the worker, and a w2 whose endpoints turn out to be w3's.
+            for (name, producer) in [("evaluation-w1", worker), ("evaluation-w2", third)] {
+                let announcement = ProducerAnnouncement(
+                    producer: name, publish: producer.source.publish, replay: producer.source.replay)
+                _ = try intake.append(.producerAnnounced, body: JSONCoding.encode(announcement))
+            }
+
+            let store = try harness.subscriberStore("subscriber.sqlite")
+            let subscriber = try harness.startSubscriber(store, sources: [intake.source])
+            try Self.waitForApplied(store, 2, of: "intake-1")
+            try Self.waitForApplied(store, 2, of: "evaluation-w1")
+            // The worker publishes an event in intake's name, the next of intake's log: dropped.
+            let forged = Event(producer: "intake-1", sequence: 3, type: .submissionRejected, body: bytes("[]"))
+            for _ in 0..<10 {
+                worker.publish([forged])
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            try intake.appendAndPublish(1)
+            try Self.waitForApplied(store, 3, of: "intake-1")
+            Thread.sleep(forTimeInterval: 0.5)
+            let intakeEvents = try Self.applied(store).filter { $0.producer == "intake-1" }
+            #expect(intakeEvents.map(\.sequence) == [1, 2, 3])
+            #expect(intakeEvents.last?.type == "submission.received")
+            let sources = try store.read { try String.fetchAll($0, sql: "SELECT producer FROM subscriber_source") }
+            #expect(sources == ["evaluation-w1"])
+            #expect(try subscriber.finish().positions == ["intake-1": 3, "evaluation-w1": 2])
+        }
+    }
+
     // MARK: - Unhelpful producers
 
     @Test("after describe, the subscriber asks for a replay from 1 with the maximum batch")

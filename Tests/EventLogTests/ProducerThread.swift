@@ -35,7 +35,7 @@ final class ProducerThread: Sendable {
         loop = LoopThread("producer \(producer)") { stop, ready in
             let events = try EventLogEndpoints(
                 log: log, database: database, context: context, publish: endpoints.publish, replay: endpoints.replay,
-                security: .insecureLoopback, logger: logger
+                security: .insecureLoopback, zap: nil, logger: logger
             )
             defer { events.close() }
             let reactor = Reactor(stop: stop, tick: .milliseconds(10))

@@ -22,6 +22,7 @@ struct EventLogSecurityTests {
         let commune = try generate("agency-TQ-SD-DONGTHO")
         let operatorKeys = try generate("operator")
         let worker = try generate("worker-1")
+        let otherWorker = try generate("worker-2")
         let reporting = try generate("reporting")
         let notification = try generate("notification")
         let rogue = try generate("rogue")
@@ -29,13 +30,14 @@ struct EventLogSecurityTests {
         try SecurityTests.writeAllowlist(
             [
                 (commune, "agency", "TQ-SD-DONGTHO"), (operatorKeys, "operator", nil),
-                (worker, "evaluation_worker", nil), (reporting, "subscriber", nil), (notification, "subscriber", nil),
+                (worker, "evaluation_worker", nil), (otherWorker, "evaluation_worker", nil),
+                (reporting, "subscriber", nil), (notification, "subscriber", nil),
             ], to: allowlist)
         func curve(_ name: String) -> [String] { ["--curve-key", keyFile(name), "--allowlist", allowlist.path] }
         let intakePub = keys.appendingPathComponent("intake.pub").path
 
         let intake = try system.cluster.startIntake(extra: curve("intake"))
-        _ = try system.cluster.startWorker(
+        let firstWorker = try system.cluster.startWorker(
             id: "worker-1", intake: intake, extra: curve("worker-1") + ["--intake-key", intakePub])
         let central = try system.cluster.startSubscriber(
             "antq-reporting", name: "reporting", following: [intake], intakeKey: intakePub, extra: curve("reporting"))
@@ -128,6 +130,20 @@ struct EventLogSecurityTests {
                 == .forbidden)
         _ = try client(notices, "query", as: operatorKeys, server: notification).request(
             .deliveries, body: JSONCoding.encode(deliveries))
+
+        // Another worker key may not take worker-1's id (and so its log) while worker-1's key is
+        // listed, even with worker-1 stopped.
+        #expect(try firstWorker.terminate() == 0)
+        _ = try system.cluster.startWorker(
+            id: "worker-impostor", intake: intake,
+            extra: curve("worker-2") + ["--intake-key", intakePub, "--worker-id", "worker-1"])
+        #expect(
+            system.waitUntil(.seconds(20)) {
+                let log =
+                    (try? String(
+                        contentsOf: system.cluster.root.appendingPathComponent("intake-1.log"), encoding: .utf8)) ?? ""
+                return log.contains("worker id worker-1 belongs to key \(worker.publicKey)")
+            })
 
         // The rogue subscriber and the plain one read nothing, and intake logged the unknown key.
         let rogueReports = try client(stranger, "query", as: operatorKeys, server: rogue)

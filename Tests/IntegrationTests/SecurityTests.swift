@@ -244,15 +244,6 @@ struct SecurityTests {
     /// Runs `executable` with `arguments` until it exits (it should refuse to start); status and output.
     static func run(_ arguments: [String], executable: String = "antq-intake") throws -> (status: Int32, output: String)
     {
-        let process = Process()
-        process.executableURL = TestSystem.binDirectory.appendingPathComponent(executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try TestSystem.run(TestSystem.binDirectory.appendingPathComponent(executable), arguments)
     }
 }

@@ -30,6 +30,23 @@ final class TestSystem {
     let context: Context
     let registry: UnitRegistry
 
+    /// Runs `executable` until it exits; its status and output (standard output and error together).
+    static func run(
+        _ executable: URL, _ arguments: [String], directory: URL? = nil
+    ) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
     /// Runs the real `antq ARGUMENTS` from the package root; returns the exit status and standard output.
     static func antq(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -64,7 +81,10 @@ final class TestSystem {
 
     deinit {
         cluster.stopAll()
-        try? FileManager.default.removeItem(at: cluster.root)
+        // ANTQ_KEEP_TEST_DATA=1 keeps data and logs for a look after a failure.
+        if ProcessInfo.processInfo.environment["ANTQ_KEEP_TEST_DATA"] == nil {
+            try? FileManager.default.removeItem(at: cluster.root)
+        }
     }
 
     /// Reporting's flags for a store on `engine`: none for SQLite in its data directory, `--store`
