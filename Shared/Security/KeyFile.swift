@@ -63,9 +63,10 @@ public enum KeyFile {
         return pair
     }
 
-    /// The public key of a `.pub` or `.key` file, or `text` itself when it is a Z85 key.
+    /// The public key of a `.pub` or `.key` file, or `text` itself when it is a Z85 key (a file
+    /// comes first: a 40-character path can look like a key).
     public static func publicKey(_ text: String) throws -> String {
-        if CurveKeyPair.decode(text) != nil { return text }
+        if CurveKeyPair.decode(text) != nil, !FileManager.default.fileExists(atPath: text) { return text }
         guard let key = try read(text)["public-key"], CurveKeyPair.decode(key) != nil else {
             throw Problem(path: text, reason: "no 40-character Z85 public-key line")
         }
