@@ -137,21 +137,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "antq-intake",
-            dependencies: ["IntakeService", "Security", "ServiceKit", argumentParser, logging, lifecycle],
+            dependencies: [
+                "IntakeService", "Security", "ServiceKit", "ServiceHTTP", argumentParser, logging, lifecycle,
+            ],
             path: "Services/Executables/antq-intake",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "antq-evaluation",
-            dependencies: ["EvaluationService", "Security", "ServiceKit", argumentParser, logging, lifecycle],
+            dependencies: [
+                "EvaluationService", "Security", "ServiceKit", "ServiceHTTP", argumentParser, logging, lifecycle,
+            ],
             path: "Services/Executables/antq-evaluation",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "antq-notification",
             dependencies: [
-                "NotificationService", "Obligations", "EventLog", "ServiceKit", "ZeroMQ", argumentParser, logging,
-                lifecycle,
+                "NotificationService", "Obligations", "EventLog", "ServiceKit", "ServiceHTTP", "ZeroMQ", argumentParser,
+                logging, lifecycle,
             ],
             path: "Services/Executables/antq-notification",
             swiftSettings: swiftSettings

@@ -87,6 +87,11 @@ public final class ManagedService {
         }
     }
 
+    /// Pins `--http` to the port the last start got (its `http` endpoint), for restarts.
+    public func pinHTTP() {
+        if let http = endpoints["http"] { pin("--http", to: String(http.dropFirst("http://".count))) }
+    }
+
     /// Sends SIGKILL: the process gets no chance to finish anything.
     public func kill() {
         guard let process, process.isRunning else { return }
@@ -177,9 +182,11 @@ public final class LocalCluster {
             nodeID, "antq-intake",
             [
                 "--node-id", nodeID, "--registry", registry, "--submissions", any, "--work", any, "--publish", any,
-                "--replay", any,
+                "--replay", any, "--http", "127.0.0.1:0",
             ] + (extra.contains("--curve-key") ? [] : ["--insecure-loopback"]) + extra)
+        intake.expectedEndpoints = ["submissions", "http"]
         let endpoints = try intake.start()
+        intake.pinHTTP()
         for (flag, key) in [
             ("--submissions", "submissions"), ("--work", "work"), ("--publish", "publish"), ("--replay", "replay"),
         ] {
@@ -195,9 +202,11 @@ public final class LocalCluster {
             id, "antq-evaluation",
             [
                 "--worker-id", id, "--intake", intake.endpoints["work"] ?? "", "--criteria", criteria,
-                "--publish", any, "--replay", any,
+                "--publish", any, "--replay", any, "--http", "127.0.0.1:0",
             ] + (extra.contains("--curve-key") ? [] : ["--insecure-loopback"]) + extra)
+        worker.expectedEndpoints = ["publish", "http"]
         let endpoints = try worker.start()
+        worker.pinHTTP()
         for (flag, key) in [("--publish", "publish"), ("--replay", "replay")] {
             if let endpoint = endpoints[key] { worker.pin(flag, to: endpoint) }
         }
@@ -220,19 +229,17 @@ public final class LocalCluster {
         let files: [(String, String)] =
             executable == "antq-notification"
             ? [("--calendar", calendar), ("--templates", templates)]
-            : [("--calendar", calendar), ("--targets", targets), ("--http", "127.0.0.1:0")]
+            : [("--calendar", calendar), ("--targets", targets)]
         let notification = files.filter { !extra.contains($0.0) }.flatMap { [$0.0, $0.1] }
         let plain = extra.contains("--curve-key") ? [] : ["--insecure-loopback"]
         let service = make(
             name, executable,
-            ["--registry", registry, "--query", "tcp://127.0.0.1:0"] + sources + notification + plain + extra)
-        let reporting = executable == "antq-reporting"
-        service.expectedEndpoints = reporting ? ["query", "http"] : ["query"]
+            ["--registry", registry, "--query", "tcp://127.0.0.1:0", "--http", "127.0.0.1:0"] + sources + notification
+                + plain + extra)
+        service.expectedEndpoints = ["query", "http"]
         let endpoints = try service.start()
         if let query = endpoints["query"] { service.pin("--query", to: query) }
-        if reporting, let http = endpoints["http"] {
-            service.pin("--http", to: String(http.dropFirst("http://".count)))
-        }
+        service.pinHTTP()
         return service
     }
 

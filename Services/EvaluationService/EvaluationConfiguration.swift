@@ -1,5 +1,6 @@
 import Criteria
 import Security
+import ServiceKit
 import ZeroMQ
 
 /// Everything an evaluation worker needs to start.
@@ -25,6 +26,8 @@ public struct EvaluationConfiguration: Sendable {
     /// CURVE on this worker's event-log endpoints (its keys and the allowlist of subscribers), or
     /// plain TCP on loopback (decision 0017).
     public var security: EndpointSecurity = .insecureLoopback
+    /// Where the worker's loop publishes its figures for /health and /metrics (`nil`: nowhere).
+    public var figures: LiveFigures?
     /// Intake's public key (Z85), for CURVE to its work endpoint with this worker's keys; needed
     /// when `security` is CURVE.
     public var intakeKey: String?

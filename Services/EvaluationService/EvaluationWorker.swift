@@ -25,6 +25,9 @@ final class EvaluationWorker {
     private let clock = ContinuousClock()
     private let logger: Logger
     private let ready: WorkerReady
+    /// Since start, for /metrics: results stored, and leases that could not be read.
+    private var resultsTotal = 0
+    private var badLeasesTotal = 0
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -118,7 +121,11 @@ final class EvaluationWorker {
         self.reactor = reactor
         reactor.add(intake) { [unowned self] socket in try self.receiveLeases(socket) }
         events.register(in: reactor)
-        reactor.every(.seconds(1)) { [unowned self] in try self.heartbeat() }
+        reactor.every(.seconds(1)) { [unowned self] in
+            try self.heartbeat()
+            self.publishFigures()
+        }
+        publishFigures()
         defer {
             intake.close()
             events.close()
@@ -129,6 +136,22 @@ final class EvaluationWorker {
         // still queued on this socket (never read, so never evaluated) to other workers at once.
         try intake.send(Envelope(type: .disconnect).frames, dontWait: true)
         logger.info("evaluation worker stopping", metadata: ["worker": "\(configuration.workerID)"])
+    }
+
+    /// Tells /health and /metrics how the worker is doing.
+    private func publishFigures() {
+        guard let figures = configuration.figures else { return }
+        let silence = clock.now - lastHeardFromIntake
+        figures.publish([
+            .counter("antq_evaluation_results_total", "Results stored and published since start.", resultsTotal),
+            .counter("antq_evaluation_bad_leases_total", "Leases from intake that could not be read.", badLeasesTotal),
+            .gauge(
+                "antq_evaluation_intake_silence_seconds", "Seconds since intake was last heard.",
+                Int(silence.components.seconds)),
+            .gauge(
+                "antq_event_log_sequence", "Last sequence of the service's event log.", Int(events.lastSequence),
+                labels: ["producer": configuration.workerID]),
+        ])
     }
 
     private func sendReady() throws {
@@ -173,6 +196,7 @@ final class EvaluationWorker {
                 do throws(WireError) {
                     batch.append(try Self.work(from: message))
                 } catch {
+                    badLeasesTotal += 1
                     logger.warning("malformed lease from intake", metadata: ["error": "\(error)"])
                 }
             case .heartbeat:
@@ -270,6 +294,7 @@ final class EvaluationWorker {
         for (work, _) in ready {
             try intake.send(Envelope(type: .ack, correlation: work.leaseID).frames, dontWait: true)
         }
+        resultsTotal += newEvents.count
         try events.publish(newEvents)
     }
 }

@@ -1,5 +1,6 @@
 import Models
 import Security
+import ServiceKit
 
 /// Everything an intake node needs to start.
 public struct IntakeConfiguration: Sendable {
@@ -29,6 +30,8 @@ public struct IntakeConfiguration: Sendable {
     public var security: EndpointSecurity = .insecureLoopback
     /// Requests each authenticated sender may make on the submissions endpoint (`nil`: no limit).
     public var rateLimit: RateLimiter?
+    /// Where the node's loop publishes its figures for /health and /metrics (`nil`: nowhere).
+    public var figures: LiveFigures?
 
     public init(
         nodeID: String, dataDirectory: String, submissionsEndpoint: String, workEndpoint: String,

@@ -124,6 +124,7 @@ extension IntakeNode {
 
     /// Answers `forbidden`, logs it and keeps an audit record of it (`intake_refusal`).
     func refuse(_ request: RoutedEnvelope, peer: PeerIdentity?, unit: String?, reason: String) throws {
+        refusedTotal += 1
         logger.warning(
             "request refused",
             metadata: [
@@ -224,6 +225,7 @@ extension IntakeNode {
         }
         acceptedCount += accepted.count
         dispatcher.enqueue(accepted.map(\.id))
+        rejectedTotal += rejectedCount
         if rejectedCount > 0 {
             logger.info("rejected submissions", metadata: ["count": "\(rejectedCount)"])
         }

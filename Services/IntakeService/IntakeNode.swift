@@ -50,6 +50,9 @@ final class IntakeNode {
     /// Stored submission versions and how many of them a worker acknowledged (kept in memory for `stats`).
     var acceptedCount = 0
     var evaluatedCount = 0
+    /// Since start, for /metrics: submissions rejected and requests refused for who sent them.
+    var rejectedTotal = 0
+    var refusedTotal = 0
     /// Submissions workers acknowledged, not yet marked evaluated in the store.
     var unrecordedAcks: [Int64] = []
     let logger: Logger
@@ -127,6 +130,32 @@ final class IntakeNode {
             ])
     }
 
+    /// Tells /health and /metrics how the node is doing.
+    func publishFigures() {
+        guard let figures = configuration.figures else { return }
+        figures.publish([
+            .counter(
+                "antq_intake_submissions_accepted_total", "Submission versions stored.", acceptedCount),
+            .counter(
+                "antq_intake_submissions_evaluated_total", "Stored submission versions a worker acknowledged.",
+                evaluatedCount),
+            .counter("antq_intake_submissions_rejected_total", "Submissions rejected since start.", rejectedTotal),
+            .counter(
+                "antq_intake_refusals_total", "Requests refused since start for who sent them (forbidden).",
+                refusedTotal),
+            .gauge("antq_intake_queue", "Submissions waiting for a worker.", dispatcher.pendingCount),
+            .gauge("antq_intake_leases_held", "Leases workers hold now.", dispatcher.leasedCount),
+            .counter(
+                "antq_intake_lease_expiries_total",
+                "Leases taken back since start (ran out, or the worker went silent).",
+                dispatcher.expiredCount),
+            .gauge("antq_intake_workers", "Evaluation workers connected.", dispatcher.workerCount),
+            .gauge(
+                "antq_event_log_sequence", "Last sequence of the service's event log.", Int(events.lastSequence),
+                labels: ["producer": configuration.nodeID]),
+        ])
+    }
+
     /// Serves until `stop` is raised, then closes its sockets (replies already queued linger).
     func run(until stop: StopSignal) throws {
         let reactor = Reactor(stop: stop)
@@ -136,6 +165,8 @@ final class IntakeNode {
         reactor.every(.milliseconds(250)) { [unowned self] in try self.expireLeases() }
         reactor.every(.seconds(1)) { [unowned self] in try self.heartbeatWorkers() }
         reactor.every(.milliseconds(100)) { [unowned self] in try self.recordAcks() }
+        reactor.every(.seconds(1)) { [unowned self] in self.publishFigures() }
+        publishFigures()
         defer {
             submissions.close()
             work.close()

@@ -64,6 +64,8 @@ public struct WorkDispatcher: Sendable {
     public var pendingCount: Int { queue.count }
     /// Submissions leased and not yet acknowledged.
     public var leasedCount: Int { leases.count }
+    /// Leases taken back since start because they ran out or their worker went silent.
+    public private(set) var expiredCount = 0
     /// Workers heard from within the worker timeout.
     public var workerCount: Int { workers.count }
 
@@ -143,7 +145,9 @@ public struct WorkDispatcher: Sendable {
     public mutating func expire(now: ContinuousClock.Instant) -> [(peer: Peer, id: String)] {
         let gone = workers.filter { $0.value.expiry <= now }
         for peer in gone.keys { workers[peer] = nil }
-        requeue(leases.values.filter { $0.deadline <= now || gone[$0.worker] != nil })
+        let expired = leases.values.filter { $0.deadline <= now || gone[$0.worker] != nil }
+        expiredCount += expired.count
+        requeue(expired)
         return gone.map { ($0.key, $0.value.id) }
     }
 

@@ -82,6 +82,26 @@ public enum NotificationService {
                         }
                     )
                 ]
+            },
+            makeFigures: { store in
+                let database = store.pool
+                return {
+                    try database.read { db in
+                        var counts = ["pending": 0, "delivered": 0, "dead": 0]
+                        for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM delivery GROUP BY state")
+                        {
+                            counts[row["state"] as String] = row["n"]
+                        }
+                        let notices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice") ?? 0
+                        return [.gauge("antq_notification_notices", "Notices written.", notices)]
+                            + counts.sorted(by: { $0.key < $1.key }).map { state, count in
+                                .gauge(
+                                    "antq_notification_deliveries",
+                                    "Deliveries to the channels by state (dead: failed for good, see antq deliveries).",
+                                    count, labels: ["state": state])
+                            }
+                    }
+                }
             }
         ) { store in
             let database = store.pool

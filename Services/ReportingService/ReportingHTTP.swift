@@ -7,6 +7,7 @@ import Obligations
 import ReportDocuments
 import SQLStore
 import ServiceHTTP
+import ServiceKit
 
 /// Reporting's HTTP side: the JSON API (docs/openapi.yaml), the official report as HTML, CSV and
 /// JSON, the dashboard and its drill-down pages, `/health` and `/metrics`. Every route reads the
@@ -19,6 +20,8 @@ struct ReportingHTTP: Sendable {
     /// Printed at the head of the official report, e.g. "CÔNG AN TỈNH TUYÊN QUANG".
     let issuer: String
     let logger: Logger
+    /// What the subscriber's loop publishes (applied sequences, lag), for /metrics.
+    var figures: LiveFigures? = nil
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -126,11 +129,7 @@ struct ReportingHTTP: Sendable {
 
     func metrics() async throws -> PrometheusText {
         var text = PrometheusText()
-        for (producer, sequence) in try await positions() {
-            text.gauge(
-                "antq_subscriber_applied_sequence", "Last event sequence applied, per producer.", Double(sequence),
-                labels: ["service": "reporting", "producer": producer])
-        }
+        text.append(figures?.figures ?? [])
         let counts = try await database.read { db in
             (
                 try db.fetchOne("SELECT COALESCE(SUM(received), 0) FROM report_count")?.int(0) ?? 0,

@@ -21,6 +21,12 @@ public enum ReportingService {
         configuration: SubscriberConfiguration, calendar: ObligationCalendar? = nil, targets: TargetsFile? = nil,
         http: HTTPAddress, issuer: String = "CÔNG AN TỈNH TUYÊN QUANG", context: Context, logger: Logger
     ) throws -> [any Service] {
+        let figures = configuration.figures ?? LiveFigures()
+        let configuration = {
+            var configuration = configuration
+            configuration.figures = figures
+            return configuration
+        }()
         let database = try SubscriberService.openStore(
             name: "reporting", configuration: configuration, sqlite: ReportStore.migrator,
             postgres: ReportStore.postgresMigrations, logger: logger)
@@ -60,7 +66,7 @@ public enum ReportingService {
         }
         let routes = ReportingHTTP(
             database: database, registry: configuration.registry, calendar: calendar, targets: targets, issuer: issuer,
-            logger: logger)
+            logger: logger, figures: figures)
         let web = HTTPEndpoint.make(
             address: http, router: routes.router(), dataDirectory: configuration.dataDirectory, logger: logger)
         return [subscriber, web]

@@ -69,6 +69,9 @@ public final class EventLogEndpoints {
         reactor.every(.seconds(1)) { [unowned self] in try self.heartbeat() }
     }
 
+    /// The last sequence published: where the log ends, as subscribers are told.
+    public var lastSequence: UInt64 { lastPublished }
+
     /// Publishes committed events, in sequence order.
     public func publish(_ events: [Event]) throws {
         for event in events {

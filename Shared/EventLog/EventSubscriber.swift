@@ -112,6 +112,23 @@ public final class EventSubscriber {
     public var replayTimeout: Duration = .seconds(2)
     /// Total events applied since start (for logs and tests).
     public private(set) var appliedCount = 0
+    /// Where each producer's log ends, as far as its heartbeats, descriptions and events told.
+    private var logEnds: [String: UInt64] = [:]
+
+    /// Events each producer has that this subscriber has not applied yet (its lag), as far as it knows.
+    public var lag: [String: UInt64] {
+        var lag: [String: UInt64] = [:]
+        for (producer, cursor) in cursors {
+            let end = logEnds[producer] ?? cursor.lastApplied
+            lag[producer] = end > cursor.lastApplied ? end - cursor.lastApplied : 0
+        }
+        return lag
+    }
+
+    /// Notes that `producer`'s log reaches `sequence`.
+    private func heard(_ producer: String, reaches sequence: UInt64) {
+        if sequence > logEnds[producer] ?? 0 { logEnds[producer] = sequence }
+    }
 
     /// Adds the subscriber's tables to a service's migrations.
     public static func registerMigrations(in migrator: inout DatabaseMigrator) {
@@ -388,6 +405,7 @@ public final class EventSubscriber {
             case .event(let event):
                 guard var cursor = cursors[event.producer], isKnown(event.producer), !suspect.contains(event.producer)
                 else { continue }
+                heard(event.producer, reaches: event.sequence)
                 let decision = cursor.live(event.sequence)
                 cursors[event.producer] = cursor
                 switch decision {
@@ -401,6 +419,7 @@ public final class EventSubscriber {
                 }
             case .heartbeat(let producer, let last, let epoch):
                 guard var cursor = cursors[producer], isKnown(producer), !suspect.contains(producer) else { continue }
+                heard(producer, reaches: last)
                 if let epoch, let known = epochs[producer], epoch != known, let link = linksByProducer[producer] {
                     // Another log under this producer id: stop applying it live until it describes itself.
                     suspect.insert(producer)
@@ -551,6 +570,7 @@ public final class EventSubscriber {
                 ])
         }
         link.producer = description.producer
+        logEnds[description.producer] = description.lastSequence
         if let previous = linksByProducer[description.producer], previous !== link {
             try forget(previous)
         }
@@ -597,6 +617,7 @@ public final class EventSubscriber {
                 ))
             index += 3
         }
+        heard(header.producer, reaches: header.lastSequence)
         let (apply, next) = cursor.batch(events, lastSequence: header.lastSequence)
         // Ask for the next batch first: the producer reads and sends it while this one commits.
         // (The reply loop takes one batch per turn of the reactor, so queries are answered between.)

@@ -2,6 +2,7 @@ import Logging
 import Models
 import SQLStore
 import Security
+import ServiceKit
 import ZeroMQ
 
 /// A subscribing service's loop: an ``EventSubscriber`` plus a ROUTER that answers queries, on one thread.
@@ -30,6 +31,9 @@ public final class SubscriberNode {
     public let queryEndpoint: String
     /// Work to do on the loop thread at fixed intervals (e.g. notification's scheduler).
     public var timers: [(interval: Duration, action: () throws -> Void)] = []
+    /// Where the loop publishes its figures every second for /health and /metrics, with the
+    /// service's own (`extraFigures`, read on the loop thread), labelled `service`.
+    public var figures: (live: LiveFigures, service: String, extra: () throws -> [LiveFigures.Figure])?
 
     /// Binds the query endpoint and prepares the subscriber; ``run(until:)`` serves.
     /// - Parameters:
@@ -64,12 +68,41 @@ public final class SubscriberNode {
         subscriber.register(in: reactor)
         reactor.add(queries) { [unowned self] _ in try self.answerQueries() }
         for timer in timers { reactor.every(timer.interval, handler: timer.action) }
+        if figures != nil {
+            reactor.every(.seconds(1)) { [unowned self] in self.publishFigures() }
+            publishFigures()
+        }
         defer {
             subscriber.close()
             queries.close()
         }
         try reactor.run()
         logger.info("subscriber stopping", metadata: ["applied": "\(subscriber.appliedCount)"])
+    }
+
+    private func publishFigures() {
+        guard let (live, service, extra) = figures else { return }
+        var published: [LiveFigures.Figure] = []
+        let lag = subscriber.lag
+        for (producer, sequence) in subscriber.positions.sorted(by: { $0.key < $1.key }) {
+            let labels = ["service": service, "producer": producer]
+            published.append(
+                .gauge(
+                    "antq_subscriber_applied_sequence", "Last event sequence applied, per producer.", Int(sequence),
+                    labels: labels))
+            published.append(
+                .gauge(
+                    "antq_subscriber_lag", "Events a producer has that are not applied yet, as far as known.",
+                    Int(lag[producer] ?? 0), labels: labels))
+        }
+        published.append(
+            .counter(
+                "antq_subscriber_applied_total", "Events applied since start.", subscriber.appliedCount,
+                labels: ["service": service]))
+        do { published += try extra() } catch {
+            logger.error("the service's figures could not be read", metadata: ["error": "\(error)"])
+        }
+        live.publish(published)
     }
 
     private func answerQueries() throws {

@@ -24,6 +24,8 @@ public struct SubscriberConfiguration: Sendable {
     public var security: EndpointSecurity = .insecureLoopback
     /// Each sender's share of the query endpoint (CURVE only); `nil` for no limit.
     public var rateLimit: RateLimiter?
+    /// Where the loop publishes its figures for /health and /metrics (`nil`: nowhere).
+    public var figures: LiveFigures?
 
     public init(
         dataDirectory: String, sources: [EventSubscriber.Source], queryEndpoint: String, registry: UnitRegistry?,
@@ -68,13 +70,15 @@ public enum SubscriberService {
         makeTimers: @escaping @Sendable (SQLiteStore) -> [(interval: Duration, action: () throws -> Void)] = { _ in
             []
         },
+        makeFigures: @escaping @Sendable (SQLiteStore) -> () throws -> [LiveFigures.Figure] = { _ in { [] } },
         makeHandler: @escaping @Sendable (SQLiteStore) -> SubscriberNode.QueryHandler
     ) -> LoopService {
         LoopService(name: name) { stop in
             let store = try openStore(name: name, configuration: configuration, migrator: migrator())
             try run(
                 name: name, database: store, configuration: configuration, context: context, logger: logger,
-                applier: applier, timers: makeTimers(store), handler: makeHandler(store), until: stop)
+                applier: applier, timers: makeTimers(store), figures: makeFigures(store), handler: makeHandler(store),
+                until: stop)
         }
     }
 
@@ -88,7 +92,7 @@ public enum SubscriberService {
         LoopService(name: name) { stop in
             try run(
                 name: name, database: database, configuration: configuration, context: context, logger: logger,
-                applier: applier, timers: [], handler: handler(database), until: stop)
+                applier: applier, timers: [], figures: { [] }, handler: handler(database), until: stop)
         }
     }
 
@@ -120,8 +124,8 @@ public enum SubscriberService {
     private static func run(
         name: String, database: any SQLStore, configuration: SubscriberConfiguration, context: Context,
         logger: Logger, applier: some EventApplier & Sendable,
-        timers: [(interval: Duration, action: () throws -> Void)], handler: @escaping SubscriberNode.QueryHandler,
-        until stop: StopSignal
+        timers: [(interval: Duration, action: () throws -> Void)], figures: @escaping () throws -> [LiveFigures.Figure],
+        handler: @escaping SubscriberNode.QueryHandler, until stop: StopSignal
     ) throws {
         let zap = try configuration.security.startHandler(context: context)
         defer { zap?.stop() }
@@ -131,6 +135,7 @@ public enum SubscriberService {
             rateLimit: configuration.rateLimit, logger: logger, handler: handler
         )
         node.timers = timers
+        if let live = configuration.figures { node.figures = (live, name, figures) }
         try EndpointsFile.merge(["query": node.queryEndpoint], dataDirectory: configuration.dataDirectory)
         logger.info("\(name) ready", metadata: ["query": "\(node.queryEndpoint)"])
         try node.run(until: stop)

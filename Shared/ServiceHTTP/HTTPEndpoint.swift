@@ -43,4 +43,16 @@ public struct HTTPAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(host):\(port)" }
+
+    /// Parses `host:port` or says what is wrong with it.
+    public static func parse(_ text: String) throws -> HTTPAddress {
+        guard let address = HTTPAddress(text) else { throw Invalid(text: text) }
+        return address
+    }
+
+    /// Text that is not `host:port`.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let text: String
+        public var description: String { "\(text) is not host:port (e.g. 127.0.0.1:7180; port 0 for any free port)" }
+    }
 }

@@ -1,5 +1,8 @@
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceKit
+import ServiceLifecycle
 
 /// What `/health` answers: `ok` with a 200, anything else with a 503, and the details a person or a
 /// probe needs to tell why.
@@ -33,5 +36,34 @@ extension Router where Context == BasicRequestContext {
             HTTPReply.bytes(
                 Array(try await metrics().text.utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
+    }
+}
+
+/// `/health` and `/metrics` for a service whose loop publishes ``LiveFigures`` (intake, the
+/// evaluation workers, notification): healthy while the loop published within the last 5 seconds.
+public enum OperationsEndpoint {
+    /// The HTTP listener to run beside the service in its `ServiceGroup`.
+    public static func make(
+        service: String, figures: LiveFigures, address: HTTPAddress, dataDirectory: String, logger: Logger
+    ) -> some Service {
+        let router = Router()
+        router.add(middleware: RequestCounter.shared)
+        router.addOperationsRoutes(
+            service: service,
+            health: {
+                guard let age = figures.age else { return HealthStatus(status: "starting", service: service) }
+                guard age <= .seconds(5) else {
+                    return HealthStatus(
+                        status: "failing: the service loop has been silent for \(age)", service: service)
+                }
+                return HealthStatus(service: service)
+            },
+            metrics: {
+                var text = PrometheusText()
+                text.append(figures.figures)
+                RequestCounter.shared.write(to: &text)
+                return text
+            })
+        return HTTPEndpoint.make(address: address, router: router, dataDirectory: dataDirectory, logger: logger)
     }
 }

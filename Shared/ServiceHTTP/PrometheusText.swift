@@ -1,3 +1,5 @@
+import ServiceKit
+
 /// Metrics in Prometheus' text exposition format, written by hand: a service has a few dozen, read
 /// on each scrape from its store, so a metrics library would add weight and no value.
 public struct PrometheusText: Sendable {
@@ -45,5 +47,18 @@ public struct PrometheusText: Sendable {
             }
         }
         return result
+    }
+}
+
+extension PrometheusText {
+    /// Adds what a service's loop published (``LiveFigures``).
+    public mutating func append(_ figures: [LiveFigures.Figure]) {
+        for figure in figures {
+            if figure.isCounter {
+                counter(figure.name, figure.help, figure.value, labels: figure.labels)
+            } else {
+                gauge(figure.name, figure.help, figure.value, labels: figure.labels)
+            }
+        }
     }
 }

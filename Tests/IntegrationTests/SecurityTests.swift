@@ -225,18 +225,20 @@ struct SecurityTests {
     @Test("intake without keys or --insecure-loopback does not start; --insecure-loopback refuses a public address")
     func plainTCPNeedsTheFlag() throws {
         let system = try TestSystem("security-plain")
-        let withoutFlag = try Self.run(["--data-directory", system.cluster.root.appendingPathComponent("a").path])
+        let withoutFlag = try Self.run([
+            "--data-directory", system.cluster.root.appendingPathComponent("a").path, "--http", "127.0.0.1:0",
+        ])
         #expect(withoutFlag.status != 0 && withoutFlag.output.contains("--insecure-loopback"))
         let publicAddress = try Self.run([
             "--data-directory", system.cluster.root.appendingPathComponent("b").path, "--insecure-loopback",
             "--submissions", "tcp://0.0.0.0:0", "--work", "tcp://127.0.0.1:0", "--publish", "tcp://127.0.0.1:0",
-            "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath,
+            "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath, "--http", "127.0.0.1:0",
         ])
         #expect(publicAddress.status != 0 && publicAddress.output.contains("not a loopback address"))
         let publicLog = try Self.run([
             "--data-directory", system.cluster.root.appendingPathComponent("c").path, "--insecure-loopback",
             "--submissions", "tcp://127.0.0.1:0", "--work", "tcp://127.0.0.1:0", "--publish", "tcp://0.0.0.0:0",
-            "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath,
+            "--replay", "tcp://127.0.0.1:0", "--registry", TestSystem.registryPath, "--http", "127.0.0.1:0",
         ])
         #expect(publicLog.status != 0 && publicLog.output.contains("not a loopback address"))
     }

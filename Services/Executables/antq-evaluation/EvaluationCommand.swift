@@ -3,6 +3,7 @@ import Criteria
 import EvaluationService
 import Foundation
 import Security
+import ServiceHTTP
 import ServiceKit
 import ZeroMQ
 
@@ -26,12 +27,14 @@ struct EvaluationCommand: AsyncParsableCommand {
         String?
     @Option(help: "Directory of criteria set files (JSON).") var criteria = "data/criteria"
     @Option(help: "Most leases held at once.") var capacity = 256
+    @Option(help: "host:port of /health and /metrics (port 0: any free port).") var http = "127.0.0.1:0"
     @OptionGroup var security: SecurityOptions
     @Option(help: "Intake's public key: its .pub file or the 40-character key (with --curve-key).")
     var intakeKey: String?
 
     func validate() throws {
         guard capacity > 0 else { throw ValidationError("Please give a --capacity of at least 1.") }
+        guard HTTPAddress(http) != nil else { throw ValidationError("--http \(http) is not host:port") }
         if security.insecureLoopback {
             guard intakeKey == nil else {
                 throw ValidationError("Please give either --insecure-loopback or --curve-key with --intake-key.")
@@ -57,7 +60,12 @@ struct EvaluationCommand: AsyncParsableCommand {
         configuration.advertisedReplay = advertiseReplay
         configuration.security = try security.endpointSecurity(registry: nil, logger: logger)
         configuration.intakeKey = try intakeKey.map(KeyFile.publicKey)
+        let figures = LiveFigures()
+        configuration.figures = figures
         let service = EvaluationService.make(configuration: configuration, context: try Context(), logger: logger)
-        try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
+        let web = OperationsEndpoint.make(
+            service: "evaluation", figures: figures, address: try HTTPAddress.parse(http),
+            dataDirectory: common.dataDirectory, logger: logger)
+        try await ServiceRunner.run([service, web], grace: common.shutdownGrace, logger: logger)
     }
 }

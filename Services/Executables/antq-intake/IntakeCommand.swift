@@ -3,6 +3,7 @@ import Foundation
 import IntakeService
 import Models
 import Security
+import ServiceHTTP
 import ServiceKit
 import ZeroMQ
 
@@ -26,10 +27,12 @@ struct IntakeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a worker may hold a lease before it goes to another worker.") var leaseSeconds = 30
     @Option(help: "Requests a second each agency key may send on average, in bursts of 10 times that (0: no limit).")
     var rateLimit = 200.0
+    @Option(help: "host:port of /health and /metrics (port 0: any free port).") var http = "127.0.0.1:7180"
 
     func validate() throws {
         guard leaseSeconds >= 1 else { throw ValidationError("Please give --lease-seconds of at least 1.") }
         guard rateLimit >= 0 else { throw ValidationError("Please give a --rate-limit of 0 (none) or more.") }
+        guard HTTPAddress(http) != nil else { throw ValidationError("--http \(http) is not host:port") }
     }
 
     func run() async throws {
@@ -42,8 +45,12 @@ struct IntakeCommand: AsyncParsableCommand {
         configuration.leaseDuration = .seconds(leaseSeconds)
         configuration.rateLimit = rateLimit > 0 ? RateLimiter(rate: rateLimit, burst: rateLimit * 10) : nil
         configuration.security = try security.endpointSecurity(registry: configuration.registry, logger: logger)
-        let context = try Context()
-        let service = IntakeService.make(configuration: configuration, context: context, logger: logger)
-        try await ServiceRunner.run([service], grace: common.shutdownGrace, logger: logger)
+        let figures = LiveFigures()
+        configuration.figures = figures
+        let service = IntakeService.make(configuration: configuration, context: try Context(), logger: logger)
+        let web = OperationsEndpoint.make(
+            service: "intake", figures: figures, address: try HTTPAddress.parse(http),
+            dataDirectory: common.dataDirectory, logger: logger)
+        try await ServiceRunner.run([service, web], grace: common.shutdownGrace, logger: logger)
     }
 }

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import NotificationService
 import Obligations
+import ServiceHTTP
 import ServiceKit
 import ZeroMQ
 
@@ -25,17 +26,22 @@ struct NotificationCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between two looks at the clock.") var scheduleIntervalMs = 60_000
     @Option(help: "Channels file (webhooks; docs/notifications.md). Without it notices go to the inbox only.")
     var channels: String?
+    @Option(help: "host:port of /health and /metrics (port 0: any free port).") var http = "127.0.0.1:7280"
 
     func validate() throws {
         guard scheduleIntervalMs >= 10 else { throw ValidationError("--schedule-interval-ms must be at least 10.") }
+        guard HTTPAddress(http) != nil else { throw ValidationError("--http \(http) is not host:port") }
     }
 
     func run() async throws {
         let logger = common.bootstrapLogging(label: "antq.notification")
+        let figures = LiveFigures()
+        var subscriber = try SubscriberConfiguration(
+            options: subscription, security: security, dataDirectory: common.dataDirectory, queryEndpoint: query,
+            logger: logger)
+        subscriber.figures = figures
         let configuration = NotificationConfiguration(
-            subscriber: try SubscriberConfiguration(
-                options: subscription, security: security, dataDirectory: common.dataDirectory,
-                queryEndpoint: query, logger: logger),
+            subscriber: subscriber,
             calendar: try ObligationCalendar.load(from: URL(fileURLWithPath: calendar)),
             templates: try NoticeTemplates.load(from: URL(fileURLWithPath: templates)),
             clock: clockFile.map(NoticeClock.file) ?? .system,
@@ -43,6 +49,9 @@ struct NotificationCommand: AsyncParsableCommand {
             channels: try channels.map { try ChannelsFile.load(from: URL(fileURLWithPath: $0)) } ?? [])
         let services = try NotificationService.make(
             configuration: configuration, context: try Context(), logger: logger)
-        try await ServiceRunner.run(services, grace: common.shutdownGrace, logger: logger)
+        let web = OperationsEndpoint.make(
+            service: "notification", figures: figures, address: try HTTPAddress.parse(http),
+            dataDirectory: common.dataDirectory, logger: logger)
+        try await ServiceRunner.run(services + [web], grace: common.shutdownGrace, logger: logger)
     }
 }
