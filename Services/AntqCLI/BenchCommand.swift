@@ -14,7 +14,8 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Option(help: "Submissions to send.") var submissions = 50_000
-    @Option(help: "Evaluation workers to start.") var workers = 2
+    @Option(help: "Evaluation workers to start (per intake node).") var workers = 2
+    @Option(help: "Intake nodes to start (each with its workers); the load is split between them.") var intakes = 1
     @Option(help: "Concurrent clients.") var clients = 4
     @Option(help: "Requests in flight per client.") var window = 256
     @Option(help: "Offered rate in submissions per second over all clients (0: as fast as answered).") var rate = 0
@@ -29,7 +30,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Keep the temporary data directories and logs.") var keep = false
 
     func validate() throws {
-        guard submissions > 0, workers > 0, clients > 0, window > 0, rate >= 0 else {
+        guard submissions > 0, workers > 0, intakes > 0, clients > 0, window > 0, rate >= 0 else {
             throw ValidationError(
                 "Please give positive --submissions, --workers, --clients and --window, and --rate ≥ 0.")
         }
@@ -39,19 +40,25 @@ struct BenchCommand: ParsableCommand {
         let context = try Context()
         let rawRate = try RawThroughput.measure(context: context, messages: 200_000, size: 512)
         var cluster: LocalCluster?
-        let endpoint: String
+        var endpoints: [String] = []
         if let intake {
-            endpoint = intake
+            endpoints = [intake]
         } else {
             let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
                 "antq-bench-\(UUID().uuidString.prefix(8))")
             let started = LocalCluster(
                 binDirectory: LocalCluster.executableDirectory, root: root, registry: registry, criteria: criteria)
             cluster = started
-            let node = try started.startIntake()
-            for index in 1...workers { _ = try started.startWorker(id: "bench-worker-\(index)", intake: node) }
-            if subscribers { _ = try started.startSubscribers(following: [node]) }
-            endpoint = node.endpoints["submissions"] ?? ""
+            var nodes: [ManagedService] = []
+            for number in 1...intakes {
+                let node = try started.startIntake(nodeID: "bench-intake-\(number)")
+                for index in 1...workers {
+                    _ = try started.startWorker(id: "bench-worker-\(number)-\(index)", intake: node)
+                }
+                nodes.append(node)
+                endpoints.append(node.endpoints["submissions"] ?? "")
+            }
+            if subscribers { _ = try started.startSubscribers(following: nodes) }
             print("services started under \(root.path)")
         }
         defer {
@@ -59,8 +66,10 @@ struct BenchCommand: ParsableCommand {
             if let cluster, !keep { try? FileManager.default.removeItem(at: cluster.root) }
         }
 
-        let statsClient = try RequestClient(context: context, endpoint: endpoint, timeout: .seconds(5), tries: 3)
-        let before = try stats(statsClient)
+        let statsClients = try endpoints.map {
+            try RequestClient(context: context, endpoint: $0, timeout: .seconds(5), tries: 3)
+        }
+        let before = try stats(statsClients)
         var generator = SyntheticSubmissions(
             registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry)),
             runTag: "bench-\(UUID().uuidString.prefix(8))"
@@ -68,15 +77,15 @@ struct BenchCommand: ParsableCommand {
         let bodies = (0..<submissions).map { generator.make($0).body }
         let clock = ContinuousClock()
         let start = clock.now
-        let load = try SubmissionLoad.send(
-            bodies, to: endpoint, context: context, clients: clients, window: window, rate: rate)
+        let load = try Self.send(
+            bodies, to: endpoints, context: context, clients: clients, window: window, rate: rate)
         let receiptsDone = clock.now
         // Wait until intake has every one acknowledged by a worker (after the worker's durable write).
-        var after = try stats(statsClient)
+        var after = try stats(statsClients)
         let evaluationDeadline = clock.now.advanced(by: .seconds(600))
         while after.evaluated - before.evaluated < load.accepted && clock.now < evaluationDeadline {
             Thread.sleep(forTimeInterval: 0.01)
-            after = try stats(statsClient)
+            after = try stats(statsClients)
         }
         let evaluatedDone = clock.now
 
@@ -87,7 +96,8 @@ struct BenchCommand: ParsableCommand {
         let figures: [String: Double] = [
             "submissions": Double(submissions), "accepted": Double(accepted), "failed": Double(failed),
             "evaluated": Double(after.evaluated - before.evaluated),
-            "workers": Double(intake == nil ? workers : after.workers),
+            "workers": Double(intake == nil ? workers * intakes : after.workers),
+            "intakes": Double(endpoints.count),
             "clients": Double(clients), "offered_rate": Double(rate), "subscribers": subscribers ? 2 : 0,
             "receipts_per_s": (Double(accepted) / receiptSeconds).rounded(),
             "evaluated_per_s": (Double(after.evaluated - before.evaluated) / evaluationSeconds).rounded(),
@@ -102,8 +112,47 @@ struct BenchCommand: ParsableCommand {
         if failed > 0 { throw ExitCode.failure }
     }
 
-    private func stats(_ client: RequestClient) throws -> IntakeStats {
-        try JSONCoding.decode(IntakeStats.self, from: client.request(.stats, body: []).body)
+    /// Accepted, evaluated and workers, summed over the nodes.
+    private func stats(_ clients: [RequestClient]) throws -> (accepted: Int, evaluated: Int, workers: Int) {
+        var sums = (accepted: 0, evaluated: 0, workers: 0)
+        for client in clients {
+            let stats = try JSONCoding.decode(IntakeStats.self, from: client.request(.stats, body: []).body)
+            sums.accepted += stats.accepted
+            sums.evaluated += stats.evaluated
+            sums.workers += stats.workers
+        }
+        return sums
+    }
+
+    /// The load split between the nodes, each share sent at once with its part of the clients and rate.
+    private static func send(
+        _ bodies: [[UInt8]], to endpoints: [String], context: Context, clients: Int, window: Int, rate: Int
+    ) throws -> SubmissionLoad.Outcome {
+        guard endpoints.count > 1 else {
+            return try SubmissionLoad.send(
+                bodies, to: endpoints[0], context: context, clients: clients, window: window, rate: rate)
+        }
+        let outcomes = Mutex<[Result<SubmissionLoad.Outcome, any Error>]>([])
+        let threads = endpoints.enumerated().map { index, endpoint in
+            let share = stride(from: index, to: bodies.count, by: endpoints.count).map { bodies[$0] }
+            return Thread {
+                let outcome = Result {
+                    try SubmissionLoad.send(
+                        share, to: endpoint, context: context, clients: max(1, clients / endpoints.count),
+                        window: window, rate: rate / endpoints.count)
+                }
+                outcomes.withLock { $0.append(outcome) }
+            }
+        }
+        for thread in threads { thread.start() }
+        while outcomes.withLock({ $0.count }) < threads.count { Thread.sleep(forTimeInterval: 0.01) }
+        var total = SubmissionLoad.Outcome()
+        for outcome in try outcomes.withLock({ $0 }).map({ try $0.get() }) {
+            total.latencies += outcome.latencies
+            total.accepted += outcome.accepted
+            total.failed += outcome.failed
+        }
+        return total
     }
 }
 

@@ -5,17 +5,18 @@ import ZeroMQ
 
 /// Synthetic load for the benchmarks: submissions sent by several clients at once, each on its own
 /// thread with its own socket, pipelined (`window` in flight), optionally paced to an offered rate.
-enum SubmissionLoad {
+/// Also the load of the scaling tests.
+public enum SubmissionLoad {
     /// What the clients got back.
-    struct Outcome {
+    public struct Outcome: Sendable {
         /// Time from sending to the receipt, per accepted submission.
-        var latencies: [Duration] = []
-        var accepted = 0
-        var failed = 0
+        public var latencies: [Duration] = []
+        public var accepted = 0
+        public var failed = 0
     }
 
     /// Sends `bodies` to intake's submissions `endpoint` and waits for every answer.
-    static func send(
+    public static func send(
         _ bodies: [[UInt8]], to endpoint: String, context: Context, clients: Int, window: Int, rate: Int
     ) throws -> Outcome {
         let shares = (0..<clients).map { client in
