@@ -30,9 +30,10 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Keep the temporary data directories and logs.") var keep = false
 
     func validate() throws {
-        guard submissions > 0, workers > 0, intakes > 0, clients > 0, window > 0, rate >= 0 else {
+        guard submissions > 0, workers > 0, intakes > 0, clients >= intakes, window > 0, rate >= 0 else {
             throw ValidationError(
-                "Please give positive --submissions, --workers, --clients and --window, and --rate ≥ 0.")
+                "Please give positive --submissions, --workers, --intakes and --window, --clients at least --intakes, and --rate ≥ 0."
+            )
         }
     }
 
@@ -138,8 +139,8 @@ struct BenchCommand: ParsableCommand {
             return Thread {
                 let outcome = Result {
                     try SubmissionLoad.send(
-                        share, to: endpoint, context: context, clients: max(1, clients / endpoints.count),
-                        window: window, rate: rate / endpoints.count)
+                        share, to: endpoint, context: context, clients: clients / endpoints.count,
+                        window: window, rate: rate > 0 ? max(1, rate / endpoints.count) : 0)
                 }
                 outcomes.withLock { $0.append(outcome) }
             }

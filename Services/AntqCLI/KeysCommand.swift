@@ -93,10 +93,20 @@ enum AllowlistFile {
         var entries = document["keys"] as? [[String: Any]] ?? []
         change(&entries)
         document["keys"] = entries
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).new")
+        // A name of its own, so two edits at once do not write the same file; the owner and mode of
+        // the list it replaces (the services' user must still read it), and on disk before the rename.
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(UUID().uuidString).new")
         try
             (JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) + Data("\n".utf8))
             .write(to: temporary)
+        let keep = (try? FileManager.default.attributesOfItem(atPath: path))?.filter { key, _ in
+            [.posixPermissions, .ownerAccountID, .groupOwnerAccountID].contains(key)
+        }
+        try FileManager.default.setAttributes(keep ?? [.posixPermissions: 0o644], ofItemAtPath: temporary.path)
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.synchronize()
+        try handle.close()
         do {
             _ = try Allowlist.load(
                 path: temporary.path, registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry)))

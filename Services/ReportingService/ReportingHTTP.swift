@@ -29,7 +29,12 @@ struct ReportingHTTP: Sendable {
         router.add(middleware: ReadOnlyMethods())
         router.addOperationsRoutes(
             service: "reporting",
-            health: { HealthStatus(service: "reporting", positions: try await positions()) },
+            health: {
+                // The store answers (else a 503 with its error), and the subscriber's loop is alive.
+                let positions = try await positions()
+                return figures?.health(service: "reporting", positions: positions)
+                    ?? HealthStatus(service: "reporting", positions: positions)
+            },
             metrics: { try await metrics() })
         router.read("/") { request, _ in try await dashboard(request) }
         router.read("/dashboard") { request, _ in try await dashboard(request) }

@@ -114,6 +114,15 @@ public final class EventSubscriber {
     public private(set) var appliedCount = 0
     /// Where each producer's log ends, as far as its heartbeats, descriptions and events told.
     private var logEnds: [String: UInt64] = [:]
+    /// When each producer was last heard from (an event, a heartbeat, an answer).
+    private var lastHeard: [String: ContinuousClock.Instant] = [:]
+
+    /// Time since each followed producer was last heard from: a producer cut off shows here, while
+    /// its lag, as far as known, may stay 0.
+    public var silence: [String: Duration] {
+        let now = clock.now
+        return linksByProducer.mapValues { link in now - (lastHeard[link.producer ?? ""] ?? link.createdAt) }
+    }
 
     /// Events each producer has that this subscriber has not applied yet (its lag), as far as it knows.
     public var lag: [String: UInt64] {
@@ -127,6 +136,7 @@ public final class EventSubscriber {
 
     /// Notes that `producer`'s log reaches `sequence`.
     private func heard(_ producer: String, reaches sequence: UInt64) {
+        lastHeard[producer] = clock.now
         if sequence > logEnds[producer] ?? 0 { logEnds[producer] = sequence }
     }
 
@@ -571,6 +581,7 @@ public final class EventSubscriber {
         }
         link.producer = description.producer
         logEnds[description.producer] = description.lastSequence
+        lastHeard[description.producer] = clock.now
         if let previous = linksByProducer[description.producer], previous !== link {
             try forget(previous)
         }

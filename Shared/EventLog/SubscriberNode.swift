@@ -24,6 +24,9 @@ public final class SubscriberNode {
     private let handler: QueryHandler
     private let zap: ZAPHandler?
     private var gate: RequestGate
+    /// The service's own figures as last read, and when.
+    private var extraFigures: [LiveFigures.Figure] = []
+    private var extraReadAt: ContinuousClock.Instant?
     private let clock = ContinuousClock()
     private let logger: Logger
 
@@ -82,27 +85,38 @@ public final class SubscriberNode {
 
     private func publishFigures() {
         guard let (live, service, extra) = figures else { return }
-        var published: [LiveFigures.Figure] = []
+        let positions = subscriber.positions.sorted { $0.key < $1.key }
         let lag = subscriber.lag
-        for (producer, sequence) in subscriber.positions.sorted(by: { $0.key < $1.key }) {
-            let labels = ["service": service, "producer": producer]
-            published.append(
-                .gauge(
-                    "antq_subscriber_applied_sequence", "Last event sequence applied, per producer.", Int(sequence),
-                    labels: labels))
-            published.append(
-                .gauge(
-                    "antq_subscriber_lag", "Events a producer has that are not applied yet, as far as known.",
-                    Int(lag[producer] ?? 0), labels: labels))
+        let silence = subscriber.silence
+        func labels(_ producer: String) -> [String: String] { ["service": service, "producer": producer] }
+        // Each metric's samples together, as the text format wants.
+        var published: [LiveFigures.Figure] = positions.map { producer, sequence in
+            .gauge(
+                "antq_subscriber_applied_sequence", "Last event sequence applied, per producer.", Int(sequence),
+                labels: labels(producer))
+        }
+        published += positions.map { producer, _ in
+            .gauge(
+                "antq_subscriber_lag", "Events a producer has that are not applied yet, as far as known.",
+                Int(lag[producer] ?? 0), labels: labels(producer))
+        }
+        published += silence.sorted { $0.key < $1.key }.map { producer, duration in
+            .gauge(
+                "antq_subscriber_silence_seconds", "Seconds since the producer was last heard from.",
+                Int(duration.components.seconds), labels: labels(producer))
         }
         published.append(
             .counter(
                 "antq_subscriber_applied_total", "Events applied since start.", subscriber.appliedCount,
                 labels: ["service": service]))
-        do { published += try extra() } catch {
-            logger.error("the service's figures could not be read", metadata: ["error": "\(error)"])
+        // The service's own figures read its store: every 10 seconds is enough.
+        if extraReadAt.map({ clock.now - $0 >= .seconds(10) }) ?? true {
+            extraReadAt = clock.now
+            do { extraFigures = try extra() } catch {
+                logger.error("the service's figures could not be read", metadata: ["error": "\(error)"])
+            }
         }
-        live.publish(published)
+        live.publish(published + extraFigures)
     }
 
     private func answerQueries() throws {

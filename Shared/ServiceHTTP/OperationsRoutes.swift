@@ -39,6 +39,18 @@ extension Router where Context == BasicRequestContext {
     }
 }
 
+extension LiveFigures {
+    /// `ok` while the service's loop published within the last 5 seconds; otherwise why not.
+    public func health(service: String, positions: [String: UInt64] = [:]) -> HealthStatus {
+        guard let age else { return HealthStatus(status: "starting", service: service, positions: positions) }
+        guard age <= .seconds(5) else {
+            return HealthStatus(
+                status: "failing: the service loop has been silent for \(age)", service: service, positions: positions)
+        }
+        return HealthStatus(service: service, positions: positions)
+    }
+}
+
 /// `/health` and `/metrics` for a service whose loop publishes ``LiveFigures`` (intake, the
 /// evaluation workers, notification): healthy while the loop published within the last 5 seconds.
 public enum OperationsEndpoint {
@@ -50,14 +62,7 @@ public enum OperationsEndpoint {
         router.add(middleware: RequestCounter.shared)
         router.addOperationsRoutes(
             service: service,
-            health: {
-                guard let age = figures.age else { return HealthStatus(status: "starting", service: service) }
-                guard age <= .seconds(5) else {
-                    return HealthStatus(
-                        status: "failing: the service loop has been silent for \(age)", service: service)
-                }
-                return HealthStatus(service: service)
-            },
+            health: { figures.health(service: service) },
             metrics: {
                 var text = PrometheusText()
                 text.append(figures.figures)

@@ -103,9 +103,10 @@ public enum SocketOption: Sendable {
 
 extension SocketOption {
     /// ZMTP heartbeats for a client's connections across networks we do not control: a connection
-    /// that went silent (a cut link) is dropped after 5 s and libzmq reconnects, instead of waiting
-    /// out TCP's retransmission backoff (decision 0018).
+    /// that went silent (a cut link) is dropped after 15 s and libzmq reconnects, instead of waiting
+    /// out TCP's retransmission backoff (decision 0018). Not shorter: libzmq counts the timeout until
+    /// a whole frame arrives, and a 1 MiB event takes seconds on a slow link.
     public static let linkHeartbeats: [SocketOption] = [
-        .heartbeatInterval(milliseconds: 1000), .heartbeatTimeout(milliseconds: 5000),
+        .heartbeatInterval(milliseconds: 2000), .heartbeatTimeout(milliseconds: 15000),
     ]
 }

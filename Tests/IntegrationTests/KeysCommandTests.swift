@@ -29,7 +29,9 @@ struct KeysCommandTests {
                 "keys", "allow", worker.publicKey, "--role", "evaluation_worker", "--comment", "máy 1",
                 "--allowlist", allowlist,
             ]).status == 0)
-        // The district's key moves to another unit: its entry is replaced, not doubled.
+        // The district's key moves to another unit: its entry is replaced, not doubled, and the file
+        // keeps the mode it was given (the services' user must still read it).
+        #expect(chmod(allowlist, 0o640) == 0)
         #expect(
             try Self.antq(["keys", "allow", pub, "--role", "agency", "--unit", "TQ-HY", "--allowlist", allowlist])
                 .status
@@ -41,6 +43,8 @@ struct KeysCommandTests {
                 worker.publicKey: PeerIdentity(role: .evaluationWorker),
             ])
         #expect(try String(contentsOfFile: allowlist, encoding: .utf8).contains("máy 1"))
+        let mode = try FileManager.default.attributesOfItem(atPath: allowlist)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o640)
 
         // A unit the registry does not know: refused, naming it, and the file is as it was.
         let before = try Data(contentsOf: URL(fileURLWithPath: allowlist))

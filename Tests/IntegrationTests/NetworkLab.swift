@@ -29,15 +29,25 @@ final class NetworkLab {
     private(set) var hosts: [String] = []
     private var links = 0
 
-    /// Whether this process may make namespaces (root, with iproute2).
-    static var isAvailable: Bool {
-        getuid() == 0 && FileManager.default.isExecutableFile(atPath: ManagedService.ip.path)
-    }
+    /// Whether this process may make namespaces: root with iproute2, and a namespace can really be
+    /// made (an unprivileged container's root cannot).
+    static let isAvailable: Bool = {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: ManagedService.ip.path) else { return false }
+        let probe = "\(prefix)probe-\(getpid())"
+        guard (try? ip(["netns", "add", probe])) != nil else { return false }
+        _ = try? ip(["netns", "del", probe])
+        return true
+    }()
 
+    /// Sweeps what a killed run left: lab namespaces with no process in them (a run going on beside
+    /// this one has its services in its namespaces, and is left alone).
     init() throws {
         for stale in try Self.ip(["netns", "list"]).split(separator: "\n") {
             let name = stale.split(separator: " ").first.map(String.init) ?? ""
-            if name.hasPrefix(Self.prefix) { _ = try? Self.ip(["netns", "del", name]) }
+            guard name.hasPrefix(Self.prefix),
+                (try? Self.ip(["netns", "pids", name]))?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true
+            else { continue }
+            _ = try? Self.ip(["netns", "del", name])
         }
     }
 

@@ -59,9 +59,17 @@ struct OperationsTests {
                 reportingMetrics, "antq_subscriber_applied_sequence", "producer=\"intake-1\",service=\"reporting\"")
                 == 41)
         #expect(Self.sample(reportingMetrics, "antq_reporting_submissions") == 40)
-        let notificationMetrics = try metrics(notification)
-        #expect(Self.sample(notificationMetrics, "antq_notification_deliveries", "state=\"dead\"") == 0)
-        #expect((Self.sample(notificationMetrics, "antq_notification_notices") ?? 0) >= Double(results))
+        // Notification reads its own figures from its store every 10 seconds.
+        #expect(
+            try system.waitUntil(.seconds(30)) {
+                (Self.sample(try metrics(notification), "antq_notification_notices") ?? 0) >= Double(results)
+            })
+        #expect(Self.sample(try metrics(notification), "antq_notification_deliveries", "state=\"dead\"") == 0)
+        #expect(
+            Self.sample(
+                try metrics(notification), "antq_subscriber_silence_seconds",
+                "producer=\"intake-1\",service=\"notification\""
+            ).map { $0 < 5 } == true)
 
         for service in [intake, worker, reporting, notification] {
             let health = try await httpGet(try #require(service.endpoints["http"]) + "/health")

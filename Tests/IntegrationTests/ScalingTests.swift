@@ -10,20 +10,22 @@ import Testing
 @Suite("scaling: workers joining and leaving under load, a second intake node")
 struct ScalingTests {
     @Test(
-        "workers join and leave (SIGTERM, kill -9) while 3,000 submissions flow: every one evaluated and reported once")
+        "workers join and leave (SIGTERM, kill -9 holding leases) while 20,000 submissions flow: every one evaluated and reported once"
+    )
     func workersJoinAndLeave() throws {
         let system = try TestSystem("scaling-workers")
         let intake = try system.cluster.startIntake()
         let first = try system.cluster.startWorker(id: "worker-1", intake: intake)
         let reporting = try system.cluster.startSubscriber("antq-reporting", name: "reporting", following: [intake])
-        let bodies = system.bodies(3_000, tag: "scale")
+        // Sent faster than the workers evaluate, so each holds leases when it leaves.
+        let bodies = system.bodies(20_000, tag: "scale")
         let endpoint = try #require(intake.endpoints["submissions"])
         let context = system.context
         let sent = Mutex<Result<Int, any Error>?>(nil)
         let sender = Thread {
             do {
                 let load = try SubmissionLoad.send(
-                    bodies, to: endpoint, context: context, clients: 2, window: 32, rate: 1_000)
+                    bodies, to: endpoint, context: context, clients: 4, window: 64, rate: 0)
                 sent.withLock { $0 = .success(load.accepted) }
             } catch {
                 sent.withLock { $0 = .failure(error) }
@@ -33,24 +35,30 @@ struct ScalingTests {
 
         func accepted() throws -> Int { try system.stats(intake).accepted }
         // Two workers join early; the first leaves politely midway; one of the new ones dies.
-        #expect(try system.waitUntil(.seconds(60)) { try accepted() >= 500 })
+        #expect(try system.waitUntil(.seconds(60)) { try accepted() >= 2_000 })
         let second = try system.cluster.startWorker(id: "worker-2", intake: intake)
         let third = try system.cluster.startWorker(id: "worker-3", intake: intake)
-        #expect(try system.waitUntil(.seconds(60)) { try accepted() >= 1_500 })
+        #expect(try system.waitUntil(.seconds(60)) { try accepted() >= 8_000 })
         #expect(try first.terminate() == 0)
-        #expect(try system.waitUntil(.seconds(60)) { try accepted() >= 2_200 })
+        #expect(try system.waitUntil(.seconds(60)) { try accepted() >= 14_000 })
+        let beforeKill = try system.stats(intake)
         second.kill()
-        #expect(system.waitUntil(.seconds(120)) { sent.withLock { $0 } != nil })
-        #expect(try sent.withLock { $0 }?.get() == 3_000)
+        #expect(system.waitUntil(.seconds(180)) { sent.withLock { $0 } != nil })
+        #expect(try sent.withLock { $0 }?.get() == 20_000)
 
         #expect(
-            try system.waitUntil(.seconds(120)) {
+            try system.waitUntil(.seconds(180)) {
                 let totals = try system.totals(reporting)
-                return try system.stats(intake).evaluated == 3_000 && totals.received == 3_000
-                    && totals.evaluated == 3_000
+                return try system.stats(intake).evaluated == 20_000 && totals.received == 20_000
+                    && totals.evaluated == 20_000
             })
         let totals = try system.totals(reporting)
-        #expect(totals.received == 3_000 && totals.evaluated == 3_000)
+        #expect(totals.received == 20_000 && totals.evaluated == 20_000)
+        // Work was waiting when the worker died, and intake took back the leases it held.
+        #expect(beforeKill.accepted > beforeKill.evaluated)
+        let metrics = String(
+            decoding: try httpGetSync(try #require(intake.endpoints["http"]) + "/metrics"), as: UTF8.self)
+        #expect((OperationsTests.sample(metrics, "antq_intake_lease_expiries_total") ?? 0) > 0, "\(metrics)")
         // Every result is in some worker's log; one killed between its commit and its ack may have
         // had its lease evaluated again elsewhere, which subscribers count once.
         let results = ["worker-1", "worker-2", "worker-3"].map { totals.positions[$0] ?? 0 }.reduce(0, +)
