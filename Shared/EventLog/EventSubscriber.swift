@@ -707,7 +707,8 @@ public final class EventSubscriber {
                 }
                 last[event.producer] = event.sequence
                 // Only a configured producer (an intake node) announces others.
-                if event.type == .producerAnnounced, linksByProducer[event.producer]?.announcedAs == nil,
+                if event.type == .producerAnnounced,
+                    linksByProducer[event.producer].map({ $0.announcedAs == nil }) == true,
                     let announcement = try? JSONCoding.decode(ProducerAnnouncement.self, from: event.body)
                 {
                     try db.execute(
