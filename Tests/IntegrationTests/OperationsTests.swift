@@ -40,7 +40,14 @@ struct OperationsTests {
                 let applied = try Self.sample(
                     metrics(notification), "antq_subscriber_applied_sequence",
                     "producer=\"worker-1\",service=\"notification\"")
-                return evaluated == 40 && lag == [0, 0] && applied == Double(results)
+                // Each loop publishes every second: wait for the last figures of every service.
+                let reportingIntake = try Self.sample(
+                    metrics(reporting), "antq_subscriber_applied_sequence",
+                    "producer=\"intake-1\",service=\"reporting\"")
+                let workerResults = try Self.sample(metrics(worker), "antq_evaluation_results_total")
+                let intakeLog = try Self.sample(metrics(intake), "antq_event_log_sequence", "producer=\"intake-1\"")
+                return evaluated == 40 && lag == [0, 0] && applied == Double(results) && reportingIntake == 41
+                    && workerResults == Double(results) && intakeLog == 41
             })
 
         let intakeMetrics = try metrics(intake)
