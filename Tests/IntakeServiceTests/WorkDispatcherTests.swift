@@ -56,6 +56,7 @@ struct WorkDispatcherTests {
         work.ready(peer: 2, worker: "b", credit: 1, now: later)
         let result8 = work.expire(now: later)
         #expect(result8.map(\.id) == ["a"])
+        #expect(work.expiredCount == 1, "the silent worker's lease counts as taken back")
         let result9 = work.assign(now: later)
         #expect(result9.first?.worker == 2)
         // A's ack arrives late (it had stored its result): done, and B's slot is free again.
@@ -83,6 +84,7 @@ struct WorkDispatcherTests {
         #expect(result15.isEmpty)
         let result16 = work.assign(now: later)
         #expect(result16.map(\.submission) == [1])
+        #expect(work.expiredCount == 1)
     }
 
     @Test("credit is clamped and never overflows, whatever a worker announces")
