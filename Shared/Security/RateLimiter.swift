@@ -13,6 +13,11 @@ public struct RateLimiter: Sendable {
         self.burst = max(burst, 1)
     }
 
+    /// The limiter for a `--rate-limit N` flag: N requests a second, bursts of 10×N; `nil` for 0.
+    public static func perSecond(_ rate: Double) -> RateLimiter? {
+        rate > 0 ? RateLimiter(rate: rate, burst: rate * 10) : nil
+    }
+
     /// Takes a token for `sender`: `nil` when the request may go ahead, else how long until it may.
     public mutating func admit(_ sender: String, now: ContinuousClock.Instant) -> Duration? {
         var bucket = buckets[sender] ?? (burst, now)

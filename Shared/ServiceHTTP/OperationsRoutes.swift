@@ -72,3 +72,18 @@ public enum OperationsEndpoint {
         return HTTPEndpoint.make(address: address, router: router, dataDirectory: dataDirectory, logger: logger)
     }
 }
+
+extension OperationsEndpoint {
+    /// Runs a service's parts under ServiceLifecycle until SIGTERM, with its /health and /metrics
+    /// listener on `http` (`host:port`) beside them: the whole `run()` of intake, a worker and
+    /// notification.
+    public static func run(
+        _ services: [any Service], service name: String, figures: LiveFigures, http: String, options: CommonOptions,
+        logger: Logger
+    ) async throws {
+        let web = make(
+            service: name, figures: figures, address: try HTTPAddress.parse(http),
+            dataDirectory: options.dataDirectory, logger: logger)
+        try await ServiceRunner.run(services + [web], grace: options.shutdownGrace, logger: logger)
+    }
+}

@@ -39,7 +39,7 @@ public struct SubscriberOptions: ParsableArguments, Sendable {
     }
 
     /// The limiter `--rate-limit` asks for.
-    public var rateLimiter: RateLimiter? { rateLimit > 0 ? RateLimiter(rate: rateLimit, burst: rateLimit * 10) : nil }
+    public var rateLimiter: RateLimiter? { RateLimiter.perSecond(rateLimit) }
 
     /// Loads the registry file.
     public func loadRegistry() throws -> UnitRegistry {

@@ -194,6 +194,12 @@ struct SecurityModuleTests {
 
 @Suite("RateLimiter")
 struct RateLimiterTests {
+    @Test("--rate-limit N: N a second in bursts of 10×N; 0 for no limit")
+    func perSecond() {
+        #expect(RateLimiter.perSecond(0) == nil)
+        #expect(RateLimiter.perSecond(50).map { [$0.rate, $0.burst] } == [50, 500])
+    }
+
     @Test("a burst goes through, then one request per 1/rate; another sender is not slowed")
     func tokenBucket() {
         var limiter = RateLimiter(rate: 10, burst: 5)

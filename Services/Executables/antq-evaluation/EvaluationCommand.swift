@@ -63,9 +63,7 @@ struct EvaluationCommand: AsyncParsableCommand {
         let figures = LiveFigures()
         configuration.figures = figures
         let service = EvaluationService.make(configuration: configuration, context: try Context(), logger: logger)
-        let web = OperationsEndpoint.make(
-            service: "evaluation", figures: figures, address: try HTTPAddress.parse(http),
-            dataDirectory: common.dataDirectory, logger: logger)
-        try await ServiceRunner.run([service, web], grace: common.shutdownGrace, logger: logger)
+        try await OperationsEndpoint.run(
+            [service], service: "evaluation", figures: figures, http: http, options: common, logger: logger)
     }
 }

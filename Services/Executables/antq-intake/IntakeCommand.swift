@@ -43,14 +43,12 @@ struct IntakeCommand: AsyncParsableCommand {
             registry: try UnitRegistry.load(from: URL(fileURLWithPath: registry))
         )
         configuration.leaseDuration = .seconds(leaseSeconds)
-        configuration.rateLimit = rateLimit > 0 ? RateLimiter(rate: rateLimit, burst: rateLimit * 10) : nil
+        configuration.rateLimit = RateLimiter.perSecond(rateLimit)
         configuration.security = try security.endpointSecurity(registry: configuration.registry, logger: logger)
         let figures = LiveFigures()
         configuration.figures = figures
         let service = IntakeService.make(configuration: configuration, context: try Context(), logger: logger)
-        let web = OperationsEndpoint.make(
-            service: "intake", figures: figures, address: try HTTPAddress.parse(http),
-            dataDirectory: common.dataDirectory, logger: logger)
-        try await ServiceRunner.run([service, web], grace: common.shutdownGrace, logger: logger)
+        try await OperationsEndpoint.run(
+            [service], service: "intake", figures: figures, http: http, options: common, logger: logger)
     }
 }

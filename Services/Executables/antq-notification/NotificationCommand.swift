@@ -49,9 +49,7 @@ struct NotificationCommand: AsyncParsableCommand {
             channels: try channels.map { try ChannelsFile.load(from: URL(fileURLWithPath: $0)) } ?? [])
         let services = try NotificationService.make(
             configuration: configuration, context: try Context(), logger: logger)
-        let web = OperationsEndpoint.make(
-            service: "notification", figures: figures, address: try HTTPAddress.parse(http),
-            dataDirectory: common.dataDirectory, logger: logger)
-        try await ServiceRunner.run(services + [web], grace: common.shutdownGrace, logger: logger)
+        try await OperationsEndpoint.run(
+            services, service: "notification", figures: figures, http: http, options: common, logger: logger)
     }
 }
